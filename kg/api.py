@@ -1,0 +1,258 @@
+"""``KnowledgeGraph``: the facade the CLI, the endpoint and Python users call.
+
+>>> from kg import KnowledgeGraph
+>>> with KnowledgeGraph(None) as graph:                      # None: an in-memory store
+...     report = graph.add_text("天兵科技董事长康永来介绍了新火箭。", id="demo")
+...     rows = graph.query("SELECT ?label WHERE { ?p a schema:Person ; rdfs:label ?label }")
+...     [row["label"] for row in rows]
+['康永来']
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from kg.builder import Builder, BuildReport, check_paths
+from kg.graph import vocab
+from kg.ingest import document_from_text
+from kg.resources import data_path
+from kg.store import Store
+
+if TYPE_CHECKING:
+    import networkx
+    from spacy.language import Language
+
+    from kg.link.linker import Linker
+
+DEFAULT_STORE = Path("kg-store")
+
+
+@dataclass
+class Rows:
+    """SELECT results as a list of dicts (variable → Python value), with the variable order."""
+
+    variables: list[str]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index: int) -> dict[str, Any]:
+        return self.rows[index]
+
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame of the rows (pandas must be installed)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows, columns=self.variables)
+
+
+@dataclass(frozen=True)
+class Stats:
+    articles: int
+    entities: dict[str, int]
+    relations: dict[str, int]
+    quotations: int
+    quads: int
+
+
+class KnowledgeGraph:
+    """A knowledge graph in an embedded Oxigraph store.
+
+    ``path`` is the store folder (created on first build); ``None`` keeps it in memory.
+    The NLP pipeline is loaded on first use, not when the graph is opened.
+    """
+
+    def __init__(
+        self,
+        path: str | Path | None = DEFAULT_STORE,
+        *,
+        read_only: bool = False,
+        nlp: Language | None = None,
+    ) -> None:
+        self.store = Store(path, read_only=read_only)
+        self._nlp = nlp
+
+    # --- context manager -----------------------------------------------------------------------
+
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.store.flush()
+
+    # --- building ------------------------------------------------------------------------------
+
+    @property
+    def nlp(self) -> Language:
+        if self._nlp is None:
+            from kg.nlp import load_pipeline
+
+            self._nlp = load_pipeline()
+        return self._nlp
+
+    def builder(self) -> Builder:
+        """A :class:`Builder` over this store, its linker primed with the store's aliases."""
+        self.store.ensure_ontology(sorted(data_path("ontology").glob("*.ttl")))
+        return Builder(self.store, self.nlp, self._linker())
+
+    def build(
+        self, paths: Iterable[str | Path], *, strict: bool = False, progress: bool = False
+    ) -> BuildReport:
+        """Build files, folders or ``-`` (stdin) into the store; see :mod:`kg.builder`."""
+        return self.builder().build_paths(check_paths(paths), strict=strict, progress=progress)
+
+    def add_text(
+        self, text: str, *, id: str, title: str | None = None, **metadata: str | None
+    ) -> BuildReport:
+        """Build one article given as text (``metadata``: date, source, url)."""
+        document = document_from_text(text, id=id, title=title, **metadata)
+        return self.builder().build_documents([document])
+
+    def remove(self, doc_id: str) -> bool:
+        """Delete one article (its named graph); returns whether it was there."""
+        return self.store.remove_graph(vocab.article_graph(doc_id))
+
+    def _linker(self) -> Linker:
+        from kg.link.linker import Linker, load_alias_table
+
+        return Linker(load_alias_table(self.store))
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def query(self, sparql: str, **substitutions: ox.NamedNode | ox.Literal) -> Any:
+        """Run SPARQL over all graphs. SELECT gives :class:`Rows`; ASK a bool; CONSTRUCT triples.
+
+        Bind values with keyword arguments, e.g. ``query(q, name=Literal("何苗", language="zh"))``.
+        """
+        result = self.store.query(sparql, substitutions=substitutions or None)
+        if isinstance(result, ox.QuerySolutions):
+            variables = [v.value for v in result.variables]
+            rows = [
+                {
+                    name: to_python(solution[name])
+                    for name in variables
+                    if solution[name] is not None
+                }
+                for solution in result
+            ]
+            return Rows(variables, rows)
+        if isinstance(result, ox.QueryBoolean):
+            return bool(result)
+        return result
+
+    def stats(self) -> Stats:
+        """Counts of articles, entities by type, relations by property and quotations."""
+        q = self.store.query
+        entities: Counter[str] = Counter()
+        for row in q("SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?type } GROUP BY ?type"):
+            label = vocab.LABEL_OF_TYPE.get(row["type"].value)
+            if label:
+                entities[label] = int(row["n"].value)
+        relations: Counter[str] = Counter()
+        for row in q(
+            "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE "
+            "{ ?e a kg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o } }"
+            " GROUP BY ?p"
+        ):
+            relations[row["p"].value.rsplit("/", 1)[-1]] = int(row["n"].value)
+        return Stats(
+            articles=self._count("?a a schema:NewsArticle", "?a"),
+            entities=dict(entities.most_common()),
+            relations=dict(relations.most_common()),
+            quotations=self._count("?x a schema:Quotation", "?x"),
+            quads=len(self.store),
+        )
+
+    def _count(self, pattern: str, var: str) -> int:
+        rows = list(self.store.query(f"SELECT (COUNT(DISTINCT {var}) AS ?n) WHERE {{ {pattern} }}"))
+        return int(rows[0]["n"].value)
+
+    # --- consumers (kg.export) -----------------------------------------------------------------
+
+    def export(
+        self,
+        path: str | Path,
+        *,
+        format: str | None = None,
+        query: str | None = None,
+        co_mentions: str | None = None,
+        layout: bool = False,
+    ) -> Any:
+        """Write the graph to ``path`` (format guessed from the extension when not given)."""
+        from kg.export import export_store, guess_format
+
+        target = Path(path)
+        return export_store(
+            self.store,
+            target,
+            format or guess_format(target),
+            query=query,
+            co_mentions=co_mentions,
+            layout=layout,
+        )
+
+    def to_networkx(
+        self, query: str | None = None, co_mentions: str | None = None
+    ) -> networkx.MultiDiGraph:
+        """The entity graph as a networkx ``MultiDiGraph`` (see :func:`kg.export.to_networkx`)."""
+        from kg.export import to_networkx
+
+        return to_networkx(self.store, query=query, co_mentions=co_mentions)
+
+    def entity(self, name: str) -> dict[str, Any] | None:
+        """Look an entity up by canonical label or alias: its IRI, label, type and aliases."""
+        rows = self.query(
+            """SELECT ?e ?label ?type WHERE {
+                 { ?e rdfs:label ?name } UNION { ?e schema:alternateName ?name }
+                 ?e rdfs:label ?label ; a ?type .
+               } LIMIT 1""",
+            name=ox.Literal(name, language="zh"),
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        aliases = self.query(
+            "SELECT DISTINCT ?alias WHERE { ?e schema:alternateName ?alias }",
+            e=ox.NamedNode(row["e"]),
+        )
+        return {
+            "iri": row["e"],
+            "label": row["label"],
+            "type": vocab.LABEL_OF_TYPE.get(row["type"], row["type"]),
+            "aliases": sorted(r["alias"] for r in aliases),
+        }
+
+
+def to_python(term: Any) -> Any:
+    """An RDF term as a plain Python value: IRIs and strings as ``str``, numbers as numbers."""
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value if term.datatype else ""
+        if datatype.endswith(("#integer", "#int", "#long")):
+            return int(term.value)
+        if datatype.endswith(("#decimal", "#double", "#float")):
+            return float(term.value)
+        if datatype.endswith("#boolean"):
+            return term.value == "true"
+        return term.value
+    if isinstance(term, ox.NamedNode | ox.BlankNode):
+        return term.value
+    return str(term)

@@ -1,0 +1,215 @@
+"""The ``kg`` command line: thin commands, each one call into the library.
+
+Library errors (:mod:`kg.errors`) become one clean message and an exit status; see ``kg --help``.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from kg import __version__
+from kg.errors import KgError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_PARTIAL = 3
+
+store_option = click.option(
+    "--store",
+    "store",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("kg-store"),
+    show_default=True,
+    envvar="KG_STORE",
+    help="The store folder (env KG_STORE).",
+)
+
+
+def handle_errors(func: F) -> F:
+    """Turn :class:`KgError` into a message on stderr and its exit status."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except KgError as error:
+            click.secho(f"Error: {error}", fg="red", err=True)
+            sys.exit(error.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="kg")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+def cli(verbose: int) -> None:
+    """kg — build a knowledge graph from Chinese news.
+
+    \b
+    Quick start:
+      kg build seeds/                       # build the sample pages into ./kg-store
+      kg query queries/positions.rq --format table
+      kg stats
+    """
+    level = logging.WARNING - 10 * verbose
+    logging.basicConfig(
+        level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s"
+    )
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@store_option
+@click.option("--strict", is_flag=True, help="Stop at the first input that cannot be read.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@handle_errors
+def build(paths: tuple[str, ...], store: Path, strict: bool, quiet: bool) -> None:
+    """Build files, folders or - (stdin) into the store.
+
+    Reads .txt/.md pages (split into articles), .html, and .jsonl (one article a line:
+    id, text, title, date, source, url). Unchanged articles are skipped, changed ones replaced.
+    Exit status 3 means the build finished but skipped some inputs (each is named).
+
+    \b
+    Examples:
+      kg build seeds/
+      kg build corpus.jsonl --store /data/news-kg
+      cat page.txt | kg build -
+    """
+    from kg.api import KnowledgeGraph
+
+    graph = KnowledgeGraph(store)
+    builder = graph.builder()
+    try:
+        report = builder.build_paths(_checked(paths), strict=strict, progress=not quiet)
+    except KeyboardInterrupt:
+        report = builder.report
+        graph.close()
+        click.secho(
+            f"Interrupted: {report.written} articles were committed whole "
+            f"({report.added} added, {report.replaced} replaced); run the same command to finish.",
+            fg="yellow",
+            err=True,
+        )
+        sys.exit(130)
+    graph.close()
+    for problem in report.problems:
+        where = f"{problem.path}:{problem.line}" if problem.line else problem.path
+        click.secho(f"skipped {where}: {problem.reason}", fg="yellow", err=True)
+    if not quiet:
+        click.echo(f"{report.summary()}\nstore: {store}")
+    if report.problems:
+        sys.exit(EXIT_PARTIAL)
+
+
+def _checked(paths: tuple[str, ...]) -> list[str]:
+    from kg.builder import check_paths
+
+    return check_paths(paths)
+
+
+@cli.command()
+@click.argument(
+    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--sparql", help="The query text, instead of a file.")
+@store_option
+@click.option(
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "json", "csv", "tsv", "xml", "turtle", "ntriples", "nquads"]),
+    help="SELECT/ASK: table, json (SPARQL 1.1 JSON), csv, tsv, xml. CONSTRUCT/DESCRIBE: turtle, "
+    "ntriples, nquads.",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Allow SERVICE clauses (they make the store send HTTP requests).",
+)
+@handle_errors
+def query(
+    file: Path | None, sparql: str | None, store: Path, fmt: str, allow_service: bool
+) -> None:
+    """Run a SPARQL query over the union of all graphs.
+
+    \b
+    Examples:
+      kg query queries/positions.rq --format table
+      kg query --sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --format json
+      kg query --sparql 'CONSTRUCT WHERE { ?s schema:founder ?o }' --format turtle
+    """
+    from kg.errors import QueryError
+    from kg.query import run_query
+
+    if (file is None) == (sparql is None):
+        raise QueryError("Give either a query FILE or --sparql TEXT (one of them).")
+    text = file.read_text(encoding="utf-8") if file else str(sparql)
+    sys.stdout.write(run_query(store, text, fmt, allow_service=allow_service))
+
+
+@cli.command()
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@handle_errors
+def stats(store: Path, as_json: bool) -> None:
+    """Count articles, entities by type and relations by property.
+
+    \b
+    Example:
+      kg stats --store kg-store
+    """
+    import dataclasses
+    import json
+
+    from kg.api import KnowledgeGraph
+
+    result = KnowledgeGraph(store, read_only=True).stats()
+    if as_json:
+        click.echo(json.dumps(dataclasses.asdict(result), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"articles    {result.articles}")
+    click.echo(f"quotations  {result.quotations}")
+    click.echo(f"quads       {result.quads}")
+    click.echo("entities")
+    for label, count in result.entities.items():
+        click.echo(f"  {label:<10} {count}")
+    click.echo("relations")
+    for name, count in result.relations.items():
+        click.echo(f"  {name:<20} {count}")
+
+
+@cli.command()
+@click.argument("doc_ids", nargs=-1, required=True)
+@store_option
+@handle_errors
+def remove(doc_ids: tuple[str, ...], store: Path) -> None:
+    """Delete articles (their named graphs) by document id.
+
+    \b
+    Example:
+      kg remove '000_80a7bdd84154d8e7#2'
+    """
+    from kg.api import KnowledgeGraph
+
+    graph = KnowledgeGraph(store)
+    for doc_id in doc_ids:
+        found = graph.remove(doc_id)
+        click.echo(f"{'removed' if found else 'not found'}: {doc_id}")
+    graph.close()
+
+
+def main() -> None:
+    """Entry point of the ``kg`` console script."""
+    from kg.commands import register_all
+
+    register_all(cli)
+    cli(prog_name="kg")

@@ -1,0 +1,189 @@
+"""Article → RDF quads, following ``graph-contract.md`` and ``ontology/kg.ttl``.
+
+Everything extracted from one article goes into that article's named graph: the article node,
+the entities it mentions (type, canonical label, aliases), the relation triples with one
+``kg:Evidence`` node each, positions and quotations. No blank nodes: every node's IRI is derived
+from its content, so rebuilding the same input gives the same quads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from kg.graph import vocab
+from kg.graph.vocab import kg, rdf, rdfs, schema, xsd
+from kg.nlp.records import Mention, Relation, quotes_of, relations_of
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from kg.ingest.records import Document
+    from kg.link.linker import Entity
+
+#: Maps a (start, end) mention span of ``doc.text`` to its linked entity.
+Links = Mapping[tuple[int, int], "Entity"]
+#: Makes the entity for a name the text states outside ``doc.ents`` (authors, source outlets).
+EntityMaker = Callable[[str, str], "Entity"]
+
+_ENTITY_PREDICATES = {
+    "worksFor",
+    "founder",
+    "parentOrganization",
+    "manufacturer",
+    "location",
+    "containedInPlace",
+    "isPartOf",
+    "alumniOf",
+}
+_DATE_TYPES = {4: "gYear", 7: "gYearMonth", 10: "date"}
+
+
+@dataclass
+class _Builder:
+    document: Document
+    graph: NamedNode
+    article: NamedNode
+    quads: list[Quad] = field(default_factory=list)
+    seen_entities: set[str] = field(default_factory=set)
+    mentioned: set[str] = field(default_factory=set)
+
+    def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
+        self.quads.append(Quad(s, p, o, self.graph))
+
+    def entity(self, entity: Entity, *, mention: bool = True) -> NamedNode:
+        node = NamedNode(entity.iri)
+        if entity.iri not in self.seen_entities:
+            self.seen_entities.add(entity.iri)
+            self.add(node, rdf("type"), NamedNode(vocab.TYPE_OF_LABEL[entity.type]))
+            self.add(node, rdfs("label"), Literal(entity.label, language="zh"))
+            for alias in sorted(entity.aliases - {entity.label}):
+                self.add(node, schema("alternateName"), Literal(alias, language="zh"))
+        if mention and entity.iri not in self.mentioned:
+            self.mentioned.add(entity.iri)
+            self.add(self.article, schema("mentions"), node)
+        return node
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        return self.document.offsets.span_to_original(start, end)
+
+
+def article_quads(
+    document: Document, doc: Doc, links: Links, make_entity: EntityMaker
+) -> list[Quad]:
+    """All quads of one article, in its own named graph."""
+    b = _Builder(document, vocab.article_graph(document.id), vocab.article_iri(document.id))
+    _article_node(b, make_entity)
+    for ent in doc.ents:
+        linked = links.get((ent.start_char, ent.end_char))
+        if linked is not None:
+            b.entity(linked)
+    for index, relation in enumerate(relations_of(doc)):
+        _relation(b, doc, links, relation, index)
+    for index, quote in enumerate(quotes_of(doc)):
+        speaker = links.get((quote.speaker.start, quote.speaker.end))
+        if speaker is None or speaker.type != "PERSON":
+            continue
+        node = NamedNode(f"{b.article.value}/quote/{index + 1}")
+        start, end = b.original_span(quote.start, quote.end)
+        b.add(node, rdf("type"), schema("Quotation"))
+        b.add(node, schema("text"), Literal(quote.text, language="zh"))
+        b.add(node, schema("creator"), b.entity(speaker))
+        b.add(node, schema("isPartOf"), b.article)
+        b.add(node, kg("startChar"), Literal(str(start), datatype=xsd("integer")))
+        b.add(node, kg("endChar"), Literal(str(end), datatype=xsd("integer")))
+        b.add(node, kg("extractor"), Literal(quote.extractor))
+    return b.quads
+
+
+def _article_node(b: _Builder, make_entity: EntityMaker) -> None:
+    d, a = b.document, b.article
+    b.add(a, rdf("type"), schema("NewsArticle"))
+    b.add(a, kg("documentId"), Literal(d.id))
+    b.add(a, kg("contentHash"), Literal(d.content_hash))
+    b.add(a, kg("sourceFile"), Literal(d.path))
+    start, end = b.original_span(0, len(d.text))
+    b.add(a, kg("startChar"), Literal(str(start), datatype=xsd("integer")))
+    b.add(a, kg("endChar"), Literal(str(end), datatype=xsd("integer")))
+    b.add(a, schema("articleBody"), Literal(d.text, language="zh"))
+    if d.title:
+        b.add(a, schema("headline"), Literal(d.title, language="zh"))
+    if d.date:
+        b.add(a, schema("datePublished"), Literal(d.date))
+    if d.url:
+        b.add(a, schema("url"), Literal(d.url))
+    for author in d.authors:
+        b.add(a, schema("author"), b.entity(make_entity(author, "PERSON"), mention=False))
+    if d.source:
+        b.add(a, kg("reprintedFrom"), b.entity(make_entity(d.source, "ORG"), mention=False))
+
+
+def _relation(b: _Builder, doc: Doc, links: Links, relation: Relation, index: int) -> None:
+    subject = _linked(links, relation.subject)
+    if subject is None:
+        return
+    s = b.entity(subject)
+    p = schema(relation.predicate)
+    o: NamedNode | Literal
+    if relation.predicate in _ENTITY_PREDICATES:
+        target = _linked(links, relation.object) if relation.object else None
+        if target is None or target.iri == subject.iri:
+            return
+        o = b.entity(target)
+    elif relation.predicate == "foundingDate" and relation.value:
+        kind = _DATE_TYPES.get(len(relation.value))
+        if kind is None:
+            return
+        o = Literal(relation.value, datatype=xsd(kind))
+    elif relation.predicate == "alternateName" and relation.value:
+        if relation.value == subject.label:
+            return
+        o = Literal(relation.value, language="zh")
+    else:
+        return
+    b.add(s, p, o)
+    if relation.predicate == "worksFor" and relation.title and isinstance(o, NamedNode):
+        _position(b, s, o, relation.title)
+    _evidence(b, doc, relation, s, p, o, index)
+
+
+def _linked(links: Links, mention: Mention | None) -> Entity | None:
+    return None if mention is None else links.get((mention.start, mention.end))
+
+
+def _position(b: _Builder, person: NamedNode, org: NamedNode, title: str) -> None:
+    node = NamedNode(f"{vocab.BASE}id/position/{vocab.short_hash(person.value, org.value, title)}")
+    b.add(node, rdf("type"), kg("Position"))
+    b.add(node, kg("holder"), person)
+    b.add(node, kg("organization"), org)
+    b.add(node, schema("roleName"), Literal(title, language="zh"))
+
+
+def _evidence(
+    b: _Builder,
+    doc: Doc,
+    relation: Relation,
+    s: NamedNode,
+    p: NamedNode,
+    o: NamedNode | Literal,
+    index: int,
+) -> None:
+    start, end = relation.sentence
+    node = NamedNode(
+        f"{b.article.value}/evidence/"
+        f"{vocab.short_hash(s.value, p.value, str(o), str(start), str(index))}"
+    )
+    ostart, oend = b.original_span(start, end)
+    b.add(node, rdf("type"), kg("Evidence"))
+    b.add(node, rdf("subject"), s)
+    b.add(node, rdf("predicate"), p)
+    b.add(node, rdf("object"), o)
+    b.add(node, kg("sentence"), Literal(doc.text[start:end]))
+    b.add(node, kg("article"), b.article)
+    b.add(node, kg("startChar"), Literal(str(ostart), datatype=xsd("integer")))
+    b.add(node, kg("endChar"), Literal(str(oend), datatype=xsd("integer")))
+    b.add(node, kg("extractor"), Literal(relation.extractor))
+    b.add(node, kg("confidence"), Literal(f"{relation.confidence:.3f}", datatype=xsd("decimal")))

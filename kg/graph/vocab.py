@@ -1,0 +1,79 @@
+"""The RDF vocabulary of ``kg``: namespaces, classes, properties and IRI minting for articles.
+
+Entity IRIs are minted by :mod:`kg.link.iri`; everything else that names a node lives here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from pyoxigraph import NamedNode
+
+BASE = "https://w3id.org/kg-news/"
+KG = BASE + "ontology#"
+SCHEMA = "http://schema.org/"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+ONTOLOGY_GRAPH = NamedNode(BASE + "graph/ontology")
+
+#: NER label → schema.org class (the contract's one coarse type per entity).
+TYPE_OF_LABEL: dict[str, str] = {
+    "PERSON": SCHEMA + "Person",
+    "ORG": SCHEMA + "Organization",
+    "PLACE": SCHEMA + "Place",
+    "PROJECT": SCHEMA + "Project",
+    "PRODUCT": SCHEMA + "Product",
+    "WORK": SCHEMA + "CreativeWork",
+    "EVENT": SCHEMA + "Event",
+}
+LABEL_OF_TYPE: dict[str, str] = {iri: label for label, iri in TYPE_OF_LABEL.items()}
+
+PREFIXES: dict[str, str] = {
+    "kg": KG,
+    "schema": SCHEMA,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+}
+
+SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def schema(name: str) -> NamedNode:
+    return NamedNode(SCHEMA + name)
+
+
+def kg(name: str) -> NamedNode:
+    return NamedNode(KG + name)
+
+
+def rdf(name: str) -> NamedNode:
+    return NamedNode(RDF + name)
+
+
+def rdfs(name: str) -> NamedNode:
+    return NamedNode(RDFS + name)
+
+
+def xsd(name: str) -> NamedNode:
+    return NamedNode(XSD + name)
+
+
+def short_hash(*parts: str, length: int = 16) -> str:
+    """A stable hex digest of ``parts`` (joined with a separator that cannot occur in text)."""
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:length]
+
+
+def article_iri(doc_id: str) -> NamedNode:
+    return NamedNode(f"{BASE}article/{short_hash(doc_id)}")
+
+
+def article_graph(doc_id: str) -> NamedNode:
+    """The named graph holding everything extracted from one article."""
+    return NamedNode(f"{BASE}graph/{short_hash(doc_id)}")
+
+
+def is_article_graph(graph: NamedNode) -> bool:
+    return graph.value.startswith(BASE + "graph/") and graph != ONTOLOGY_GRAPH
