@@ -141,7 +141,8 @@ class KnowledgeGraph:
     def query(self, sparql: str, **substitutions: ox.NamedNode | ox.Literal) -> Any:
         """Run SPARQL over all graphs. SELECT gives :class:`Rows`; ASK a bool; CONSTRUCT triples.
 
-        Bind values with keyword arguments, e.g. ``query(q, name=Literal("何苗", language="zh"))``.
+        Bind values with keyword arguments, e.g. ``query(q, name=Literal("何苗", language="zh"))``;
+        a bound variable must appear in the SELECT clause (SPARQL SEP-0007).
         """
         result = self.store.query(sparql, substitutions=substitutions or None)
         if isinstance(result, ox.QuerySolutions):
@@ -221,7 +222,7 @@ class KnowledgeGraph:
     def entity(self, name: str) -> dict[str, Any] | None:
         """Look an entity up by canonical label or alias: its IRI, label, type and aliases."""
         rows = self.query(
-            """SELECT ?e ?label ?type WHERE {
+            """SELECT ?name ?e ?label ?type WHERE {
                  { ?e rdfs:label ?name } UNION { ?e schema:alternateName ?name }
                  ?e rdfs:label ?label ; a ?type .
                } LIMIT 1""",
@@ -231,7 +232,7 @@ class KnowledgeGraph:
             return None
         row = rows[0]
         aliases = self.query(
-            "SELECT DISTINCT ?alias WHERE { ?e schema:alternateName ?alias }",
+            "SELECT DISTINCT ?e ?alias WHERE { ?e schema:alternateName ?alias }",
             e=ox.NamedNode(row["e"]),
         )
         return {
