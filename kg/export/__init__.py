@@ -24,10 +24,32 @@ from kg.export.rdf import RDF_FORMATS, write_rdf
 from kg.export.tabular import write_csv, write_graphml
 from kg.store import Store
 
-__all__ = ["FORMATS", "GRAPH_FORMATS", "ExportReport", "export_store", "to_networkx"]
+__all__ = ["FORMATS", "GRAPH_FORMATS", "ExportReport", "export_store", "guess_format",
+           "to_networkx"]
 
 GRAPH_FORMATS = ("gexf", "graphml", "csv")
 FORMATS = GRAPH_FORMATS + tuple(RDF_FORMATS)
+_SUFFIXES = {".gexf": "gexf", ".graphml": "graphml", ".csv": "csv", ".nq": "nquads",
+             ".nquads": "nquads", ".trig": "trig", ".ttl": "turtle", ".turtle": "turtle",
+             ".jsonld": "jsonld", ".json": "jsonld", ".nt": "ntriples", ".ntriples": "ntriples"}
+
+
+def guess_format(path: Path) -> str:
+    """The export format a file name asks for; a path without suffix means CSV in a directory.
+
+    >>> guess_format(Path("out/graph.gexf")), guess_format(Path("out/kg.ttl"))
+    ('gexf', 'turtle')
+    >>> guess_format(Path("out/gephi"))
+    'csv'
+    """
+    path = Path(path)
+    if path.is_dir() or not path.suffix:
+        return "csv"
+    try:
+        return _SUFFIXES[path.suffix.lower()]
+    except KeyError:
+        raise ExportError(f"Cannot tell the export format of {path.name}: use one of "
+                          f"{', '.join(sorted(_SUFFIXES))} or name the format.") from None
 
 
 @dataclass
