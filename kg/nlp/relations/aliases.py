@@ -1,0 +1,207 @@
+"""Other names of an entity (``alternateName``, the alias in ``value``).
+
+Rules (extractor names after ``rule:``), applied to the entity right before the cue:
+
+- ``alias/abbreviation`` (0.95): 简称“X” / （简称X） / （以下简称“X”） / （下称“X”） / ，简称X、Y.
+- ``alias/also-called`` (0.9): 又称 / 又名 / 亦称 / 别称 / 俗称 / 原名 / 全称 X.
+- ``alias/english-name`` (0.9): 英文名(称)：X / 英文：X / 英语：X.
+- ``alias/latin-bracket`` (0.85): Latin letters in brackets right after an entity
+  (世界知识产权组织（WIPO）).
+
+Plain brackets give nothing: （2025年）, （转自人民网）, （香港） are not names. Quoted aliases keep
+what is inside the quotes; unquoted ones end at the next bracket, comma or 、.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.nlp.records import Mention, Relation
+from kg.nlp.relations.base import Context, relation
+
+_ALIASABLE = ("ORG", "PROJECT", "PRODUCT", "PLACE", "EVENT", "WORK", "PERSON")
+_OPEN, _CLOSE = "（(", "）)"
+_CUES: tuple[tuple[re.Pattern[str], str, float], ...] = (
+    (
+        re.compile(r"(?:以下|下文)?(?:中文)?(?:简称|下称|简写|缩写)(?:为|作)?[：:]?"),
+        "alias/abbreviation",
+        0.95,
+    ),
+    (
+        re.compile(r"(?:又称|又名|亦称|亦名|别称|别名|俗称|原名|全称|曾用名)(?:为|是)?[：:]?"),
+        "alias/also-called",
+        0.9,
+    ),
+    (
+        re.compile(
+            r"(?:(?:英文名称|英文全称|英文简称|英文名|外文名)(?:为|是)?[：:]?|(?:英文|英语)[：:])\s*"
+        ),
+        "alias/english-name",
+        0.9,
+    ),
+)
+_QUOTED = re.compile(r"^[“\"「『‘（(]([^”\"」』’）)]{1,30})[”\"」』’）)]")
+_LATIN = re.compile(r"^[A-Za-z][A-Za-z0-9 .&'\-]{0,60}$")
+#: Words that stand for the entity in a text but are not names (以下简称“公司”).
+_GENERIC = frozenset(
+    {
+        "公司",
+        "本公司",
+        "该公司",
+        "集团",
+        "本集团",
+        "本行",
+        "该行",
+        "本会",
+        "协会",
+        "学会",
+        "本院",
+        "学校",
+        "本校",
+        "医院",
+        "项目",
+        "本项目",
+        "平台",
+        "系统",
+        "发行人",
+        "甲方",
+        "乙方",
+        "丙方",
+        "上市公司",
+        "标的公司",
+        "我们",
+        "本所",
+    }
+)
+_STOP = "，,。；;、）)（(：:\n或"
+
+
+def _aliases_after(text: str, pos: int, in_bracket: bool) -> list[tuple[str, int]]:
+    """Read one or more aliases starting at ``pos`` (quoted or up to a delimiter)."""
+    out: list[tuple[str, int]] = []
+    while pos < len(text):
+        quoted = _QUOTED.match(text[pos : pos + 40])
+        if quoted:
+            out.append((quoted.group(1), pos + quoted.start(1)))
+            pos += quoted.end()
+        else:
+            end = pos
+            while end < len(text) and text[end] not in _STOP and end - pos < 40:
+                if not in_bracket and text[end] in "的是和为" and end > pos:
+                    break
+                end += 1
+            value = text[pos:end].strip()
+            if not value or end - pos >= 40:
+                break
+            if value[0].isascii() and value[0].isalpha():
+                latin = re.match(r"[A-Za-z0-9 .&'\-]+", value)
+                value = latin.group().strip() if latin else value
+            out.append((value, pos))
+            pos = end
+        sep = re.match(r"^(?:、|或者|或|和|，或|/)", text[pos : pos + 3])
+        if sep is None:
+            break
+        pos += sep.end()
+    return out
+
+
+def _valid(alias: str, subject: str) -> bool:
+    if not alias or alias == subject or len(alias) > 30:
+        return False
+    if re.fullmatch(r"[\d\s年月日号.\-—–~至]+", alias) or re.search(r"\d{4}\s*年", alias):
+        return False
+    if alias in _GENERIC:
+        return False
+    return not alias.startswith(("转自", "来源", "记者", "图", "注"))
+
+
+def _cue_aliases(
+    ctx: Context, subject: Mention, pos: int, in_bracket: bool, sentence: tuple[int, int]
+) -> tuple[list[Relation], int]:
+    """Aliases after the cues starting at ``pos`` (several, when a bracket lists them)."""
+    text = ctx.text
+    out: list[Relation] = []
+    while True:
+        for cue, extractor, conf in _CUES:
+            match = cue.match(text, pos)
+            if match is None:
+                continue
+            found = _aliases_after(text, match.end(), in_bracket)
+            for alias, at in found:
+                alias = alias.strip("“”\"'‘’")
+                if not _valid(alias, subject.text):
+                    continue
+                full = ctx.starting_at(at)
+                if match.group().startswith("全称") and full is not None and full.text == alias:
+                    out.append(
+                        relation(
+                            full,
+                            "alternateName",
+                            None,
+                            sentence,
+                            extractor,
+                            conf,
+                            value=subject.text,
+                        )
+                    )
+                else:
+                    out.append(
+                        relation(
+                            subject, "alternateName", None, sentence, extractor, conf, value=alias
+                        )
+                    )
+            if found:
+                last, at = found[-1]
+                pos = at + len(last)
+                while pos < len(text) and text[pos] in "”\"'’」』）)" and text[pos - 1] != "（":
+                    if text[pos] in "）)" and in_bracket:
+                        break
+                    pos += 1
+            break
+        else:
+            return out, pos
+        if not in_bracket or text[pos : pos + 1] not in ("，", ",", "；", ";"):
+            return out, pos
+        pos += 1
+
+
+def extract_aliases(ctx: Context) -> list[Relation]:
+    out: list[Relation] = []
+    text = ctx.text
+    for subject in ctx.mentions:
+        if subject.label not in _ALIASABLE:
+            continue
+        sentence = ctx.sentence_of(subject.start)
+        pos = subject.end
+        if pos >= len(text) or text[pos] in ("“", "”"):
+            continue
+        in_bracket = text[pos] in _OPEN
+        if in_bracket:
+            found, _ = _cue_aliases(ctx, subject, pos + 1, True, sentence)
+            out += found
+            if not found:
+                out += _latin_bracket(ctx, subject, pos + 1, sentence)
+            close = re.match(r"[^）)]{0,62}[）)]", text[pos + 1 :])
+            if close is None:
+                continue
+            pos = pos + 1 + close.end()
+        if text[pos : pos + 1] in ("，", ","):
+            out += _cue_aliases(ctx, subject, pos + 1, False, sentence)[0]
+    return out
+
+
+def _latin_bracket(
+    ctx: Context, subject: Mention, pos: int, sentence: tuple[int, int]
+) -> list[Relation]:
+    text = ctx.text
+    close = min((i for i in (text.find("）", pos), text.find(")", pos)) if i >= 0), default=-1)
+    if close < 0 or close - pos > 62:
+        return []
+    first = re.split(r"[，,；;]", text[pos:close])[0].strip()
+    if _LATIN.match(first) and not first.isdigit() and _valid(first, subject.text):
+        return [
+            relation(
+                subject, "alternateName", None, sentence, "alias/latin-bracket", 0.85, value=first
+            )
+        ]
+    return []

@@ -1,0 +1,131 @@
+"""The view of one article the relation rules read: text, sentences, entity mentions, titles.
+
+:class:`Context` can be built from a spaCy ``Doc`` (:meth:`Context.from_doc`) or directly from text
+and mentions, so the rules stay pure functions ``Context → list[Relation]``.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from kg.nlp.records import TITLES_KEY, Mention, Relation
+from kg.nlp.sentences import sentence_spans
+
+#: Punctuation that ends a clause inside a sentence.
+CLAUSE_END = "，,；;。！？!?：:\n"
+
+
+@dataclass
+class Context:
+    """One article: ``text``, its sentences, its entity mentions (sorted) and title spans."""
+
+    text: str
+    mentions: list[Mention]
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    titles: list[tuple[int, int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.mentions = sorted(self.mentions, key=lambda m: (m.start, -m.end))
+        if not self.sentences:
+            self.sentences = sentence_spans(self.text)
+        self._sent_starts = [start for start, _ in self.sentences]
+        self._by_start = {m.start: m for m in self.mentions}
+        self._by_end: dict[int, Mention] = {}
+        for m in self.mentions:
+            self._by_end.setdefault(m.end, m)
+
+    @classmethod
+    def from_doc(cls, doc: Doc) -> Context:
+        mentions = [Mention.from_span(ent) for ent in doc.ents]
+        if doc.has_annotation("SENT_START"):
+            sentences = [(s.start_char, s.end_char) for s in doc.sents]
+        else:
+            sentences = sentence_spans(doc.text)
+        titles: list[tuple[int, int]] = []
+        if TITLES_KEY in doc.spans:
+            titles = [(span.start_char, span.end_char) for span in doc.spans[TITLES_KEY]]
+        return cls(doc.text, mentions, sentences, titles)
+
+    @classmethod
+    def from_text(
+        cls, text: str, mentions: Iterable[tuple[str, str]] | Iterable[Mention]
+    ) -> Context:
+        """Convenience for tests: mentions as ``(surface, label)`` located left to right."""
+        found: list[Mention] = []
+        cursor = 0
+        for item in mentions:
+            if isinstance(item, Mention):
+                found.append(item)
+                continue
+            surface, label = item
+            start = text.index(surface, cursor)
+            found.append(Mention(surface, label, start, start + len(surface)))
+            cursor = start + len(surface)
+        return cls(text, found)
+
+    # --- navigation -----------------------------------------------------------------------------
+
+    def sentence_of(self, pos: int) -> tuple[int, int]:
+        index = bisect.bisect_right(self._sent_starts, pos) - 1
+        if index < 0:
+            return (0, len(self.text))
+        return self.sentences[index]
+
+    def in_sentence(self, sentence: tuple[int, int], labels: Sequence[str] = ()) -> list[Mention]:
+        start, end = sentence
+        return [
+            m
+            for m in self.mentions
+            if m.start >= start and m.end <= end and (not labels or m.label in labels)
+        ]
+
+    def starting_at(self, pos: int) -> Mention | None:
+        return self._by_start.get(pos)
+
+    def ending_at(self, pos: int) -> Mention | None:
+        return self._by_end.get(pos)
+
+    def title_ending_at(self, pos: int, earliest: int) -> str | None:
+        """A ``doc.spans["titles"]`` span ending at ``pos``, starting at ``earliest`` or later."""
+        for start, end in self.titles:
+            if end == pos and start >= earliest:
+                return self.text[start:end]
+        return None
+
+    def between(self, left: Mention, right: Mention) -> str:
+        return self.text[left.end : right.start]
+
+    def sub_mention(self, start: int, end: int, label: str) -> Mention:
+        return Mention(self.text[start:end], label, start, end)
+
+
+def relation(
+    subject: Mention,
+    predicate: str,
+    obj: Mention | None,
+    sentence: tuple[int, int],
+    extractor: str,
+    confidence: float,
+    *,
+    value: str | None = None,
+    title: str | None = None,
+) -> Relation:
+    """Build a :class:`Relation` with the ``rule:`` prefix added to ``extractor``."""
+    return Relation(
+        subject, predicate, obj, sentence, f"rule:{extractor}", confidence, value=value, title=title
+    )
+
+
+def dedupe(relations: Iterable[Relation]) -> list[Relation]:
+    """Keep the most confident relation per (subject, predicate, object/value, title)."""
+    best: dict[tuple[object, ...], Relation] = {}
+    for rel in relations:
+        obj = (rel.object.start, rel.object.end) if rel.object else None
+        key = (rel.subject.start, rel.subject.end, rel.predicate, obj, rel.value, rel.title)
+        if key not in best or rel.confidence > best[key].confidence:
+            best[key] = rel
+    return sorted(best.values(), key=lambda r: (r.sentence[0], r.subject.start, r.predicate))

@@ -1,0 +1,294 @@
+"""Organisation facts: ``parentOrganization``, ``location``, ``manufacturer``, ``foundingDate``.
+
+Rules (extractor names after ``rule:``):
+
+- ``parent/cue`` (0.9): ORG + 所属/下属/附属/旗下/直属 + ORG (海口海关所属三亚海关).
+- ``parent/nested-name`` (0.85): one name holding its parent (北京大学法学院 → 北京大学,
+  复旦大学附属华山医院 → 复旦大学); the parent is a mention inside the child's span, not in
+  ``doc.ents``. Chains are split one level at a time.
+- ``parent/list-shared`` (0.7): 北京大学人工智能研究院、集成电路学院 → 集成电路学院 → 北京大学.
+- ``location/headquarters`` (0.9; 0.85 across a comma): ORG … 总部位于/设在 PLACE.
+- ``location/located-in`` (0.8; 0.75 across a comma): ORG/PROJECT/EVENT 位于/坐落于/地处/落户/
+  创立于 PLACE;
+  ``location/located-place-of`` (0.85): 位于 PLACE 的 ORG/PROJECT/EVENT (位于广东的江门中微子实验).
+- ``manufacturer/org-made-product`` (0.75): ORG 研制/推出/发布/打造/生产 … PRODUCT (same clause);
+  ``manufacturer/product-by-org`` (0.85): PRODUCT 由 ORG 研制.
+- ``founding/date-cue`` (0.9; 0.8 across a comma): ORG … 成立于/创建于/创办于 DATE, ORG 于 DATE
+  成立, 成立于 DATE 的 ORG, 自 DATE 成立以来，ORG; ``founding/date-then-org`` (0.85):
+  DATE，ORG 成立;
+  ``founding/date-verb-org`` (0.75): DATE，张三在上海创办了 ORG. Not when the verb has another
+  object (1999年组建我院教育系). The value is ISO ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from kg.nlp.records import Mention, Relation
+from kg.nlp.relations.base import CLAUSE_END, Context, relation
+from kg.nlp.relations.dates import find_dates
+from kg.nlp.relations.lexicon import PARENT_CUES, ends_with_subunit_head, split_parent
+
+_LOCATED = ("ORG", "PROJECT", "EVENT")
+_LOC_CUE = re.compile(
+    r"(?P<cue>总部(?:所在地)?(?:位于|设在|设于|设立在|设立于|坐落于|在|为|是)|坐落于|坐落在|位于|地处|"
+    r"落户于?|设在|设于|(?:创立|创建|诞生|成立)(?:于|在))(?:[^，。；、“”\s]{0,8}的)?\s*$"
+)
+_MADE = re.compile(
+    r"^[^，。；“”]{0,8}?(?:自主|独立|联合|首次|正式|成功|全新)?(?:研制|研发|推出|发布|打造|生产|制造|"
+    r"设计|开发|量产)(?:的|了|出)?[^，。；]{0,16}?[“‘「]?$"
+)
+_MADE_BY = re.compile(r"^[”’」]?(?:号|火箭|运载火箭)?(?:是|系)?由$")
+_MADE_BY_VERB = re.compile(r"^(?:自主|独立|联合|负责)?(?:研制|研发|生产|制造|设计|开发|打造|推出)")
+_FOUND_BEFORE = re.compile(
+    r"(?:成立|创立|创建|创办|组建|始建|建立|注册成立|创设)(?:于|时间为|时间是|日期为)[：:]?\s*$"
+)
+_FOUND_AFTER = re.compile(
+    r"^\s*(?:在[^，。；“”]{1,20}?)?(?:正式|注册|登记|宣告|挂牌|合并)*"
+    r"(?:成立|创立|创建|创办|组建|建立)(?!\d|[一二三四五六七八九十]+周年)"
+)
+#: After the founding verb: the clause ends (or 的/以来/时 …), so the verb has no other object.
+_VERB_DONE = re.compile(r"^(?:$|[，,。；;！!？?、）)]|的|以来|时|后|之初|至今|初期|之时|伊始)")
+#: 2011年，周海在上海创办了 ORG: a date, then the founding verb right before an ORG.
+_LATER_FOUNDED = re.compile(
+    r"^[，,]?[^。；“”]{0,20}?(?:参与|共同|联合|合并|一手)?(?:创办|创立|创建|成立|组建)了?(?=.)"
+)
+_ORG_FOUNDED = re.compile(r"^(?:正式|宣告|挂牌)?(?:成立|创立|组建)(?!\d)")
+
+
+def _no_break(text: str) -> bool:
+    return not any(ch in CLAUSE_END for ch in text) and "“" not in text
+
+
+def extract_parents(ctx: Context) -> list[Relation]:
+    out: list[Relation] = []
+    for sentence in ctx.sentences:
+        orgs = ctx.in_sentence(sentence, ("ORG",))
+        for i, org in enumerate(orgs):
+            if i > 0 and PARENT_CUES.match(ctx.between(orgs[i - 1], org)):
+                out.append(
+                    relation(org, "parentOrganization", orgs[i - 1], sentence, "parent/cue", 0.9)
+                )
+            chain = _nested_parents(ctx, org, sentence)
+            out += chain
+            if chain and i + 1 < len(orgs):
+                parent = chain[0].object
+                assert parent is not None
+                out += _shared_parent(ctx, orgs[i:], parent, sentence)
+    return out
+
+
+def _nested_parents(ctx: Context, org: Mention, sentence: tuple[int, int]) -> list[Relation]:
+    out: list[Relation] = []
+    child = org
+    while True:
+        split = split_parent(child.text)
+        if split is None:
+            return out
+        name, _ = split
+        parent = ctx.sub_mention(child.start, child.start + len(name), "ORG")
+        out.append(
+            relation(child, "parentOrganization", parent, sentence, "parent/nested-name", 0.85)
+        )
+        child = parent
+
+
+def _shared_parent(
+    ctx: Context, orgs: list[Mention], parent: Mention, sentence: tuple[int, int]
+) -> list[Relation]:
+    out: list[Relation] = []
+    for prev, org in itertools.pairwise(orgs):
+        if ctx.between(prev, org) != "、":
+            break
+        if split_parent(org.text) is not None or not ends_with_subunit_head(org.text):
+            break
+        if len(org.text) > 10:
+            break
+        out.append(relation(org, "parentOrganization", parent, sentence, "parent/list-shared", 0.7))
+    return out
+
+
+def extract_locations(ctx: Context) -> list[Relation]:
+    out: list[Relation] = []
+    for sentence in ctx.sentences:
+        mentions = ctx.in_sentence(sentence)
+        for i, place in enumerate(mentions):
+            if place.label != "PLACE":
+                continue
+            before = ctx.text[sentence[0] : place.start]
+            cue = _LOC_CUE.search(before)
+            if cue is None:
+                continue
+            if i > 0 and mentions[i - 1].label == "PLACE" and mentions[i - 1].end == place.start:
+                continue  # the run's first place carries the cue
+            target = place
+            for m in mentions[i + 1 :]:
+                if m.label == "PLACE" and ctx.text[target.end : m.start].strip() == "":
+                    target = m
+                else:
+                    break
+            hq = cue.group("cue").startswith("总部")
+            # 位于 PLACE 的 X
+            after = re.match(r"^[^，。；“”]{0,6}?的", ctx.text[target.end : sentence[1]])
+            if not hq and after is not None:
+                subject = ctx.starting_at(target.end + after.end())
+                if subject is not None and subject.label in _LOCATED:
+                    out.append(
+                        relation(
+                            subject, "location", target, sentence, "location/located-place-of", 0.85
+                        )
+                    )
+                    continue
+            subject = None
+            for m in reversed(mentions[:i]):
+                if m.label in _LOCATED:
+                    subject = m
+                    break
+                if m.label == "PERSON":
+                    break
+            cue_at = sentence[0] + cue.start()
+            if subject is None or subject.end > cue_at:
+                continue
+            gap = ctx.text[subject.end : cue_at]
+            if _no_break(gap):
+                conf = 0.9 if hq else 0.8
+            else:
+                clause = re.split(r"[，,]", gap)[-1].strip()
+                if "。" in gap or "“" in gap or clause not in ("", "现", "目前", "其", "公司"):
+                    continue
+                conf = 0.85 if hq else 0.75
+            extractor = "location/headquarters" if hq else "location/located-in"
+            out.append(relation(subject, "location", target, sentence, extractor, conf))
+    return out
+
+
+def extract_manufacturers(ctx: Context) -> list[Relation]:
+    out: list[Relation] = []
+    for sentence in ctx.sentences:
+        mentions = ctx.in_sentence(sentence)
+        for i, product in enumerate(mentions):
+            if product.label != "PRODUCT":
+                continue
+            prev = mentions[i - 1] if i > 0 else None
+            if prev is not None and prev.label == "ORG" and _MADE.match(ctx.between(prev, product)):
+                out.append(
+                    relation(
+                        product,
+                        "manufacturer",
+                        prev,
+                        sentence,
+                        "manufacturer/org-made-product",
+                        0.75,
+                    )
+                )
+            nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+            if (
+                nxt is not None
+                and nxt.label == "ORG"
+                and _MADE_BY.match(ctx.between(product, nxt))
+                and _MADE_BY_VERB.match(ctx.text[nxt.end : sentence[1]])
+            ):
+                out.append(
+                    relation(
+                        product,
+                        "manufacturer",
+                        nxt,
+                        sentence,
+                        "manufacturer/product-by-org",
+                        0.85,
+                    )
+                )
+    return out
+
+
+def extract_founding_dates(ctx: Context) -> list[Relation]:
+    out: list[Relation] = []
+    for sentence in ctx.sentences:
+        s0, s1 = sentence
+        text = ctx.text[s0:s1]
+        orgs = ctx.in_sentence(sentence, ("ORG",))
+        for date in find_dates(text):
+            start, end = s0 + date.start, s0 + date.end
+            if re.match(r"^\s*[—\-–~至到]", ctx.text[end:s1]):
+                continue  # a range (1980年—1991年)
+            before = ctx.text[s0:start]
+            after = ctx.text[end:s1]
+            found_after = _FOUND_AFTER.match(after)
+            subject: Mention | None = None
+            conf = 0.9
+            later = _LATER_FOUNDED.match(after)
+            if found_after is not None:
+                rest_at = end + found_after.end()
+                rest = after[found_after.end() :]
+                follow = re.match(r"^(?:了|出)?", rest)
+                assert follow is not None
+                since = re.match(r"^以来[，,]\s*", rest)
+                if ctx.starting_at(rest_at + follow.end()) is not None:
+                    subject = ctx.starting_at(rest_at + follow.end())
+                elif since and ctx.starting_at(rest_at + since.end()) is not None:
+                    subject = ctx.starting_at(rest_at + since.end())
+                elif not _VERB_DONE.match(rest):
+                    continue  # 1999年组建我院教育系: the verb has an object that is no entity
+                if subject is not None and subject.label != "ORG":
+                    continue
+            elif _FOUND_BEFORE.search(before):
+                nxt = ctx.starting_at(end + 1) if after.startswith("的") else None
+                if nxt is not None and nxt.label == "ORG":
+                    subject = nxt  # 成立于1979年的中国黄金总公司
+            elif later is not None and ctx.starting_at(end + later.end()) is not None:
+                org = ctx.starting_at(end + later.end())
+                if org is not None and org.label == "ORG":
+                    out.append(
+                        relation(
+                            org,
+                            "foundingDate",
+                            None,
+                            sentence,
+                            "founding/date-verb-org",
+                            0.75,
+                            value=date.iso,
+                        )
+                    )
+                continue
+            else:
+                comma = re.match(r"^[，,]\s*", after)
+                org = ctx.starting_at(end + comma.end()) if comma else None
+                if org is None or org.label != "ORG":
+                    continue
+                if not _ORG_FOUNDED.match(ctx.text[org.end : s1]):
+                    continue
+                out.append(
+                    relation(
+                        org,
+                        "foundingDate",
+                        None,
+                        sentence,
+                        "founding/date-then-org",
+                        0.85,
+                        value=date.iso,
+                    )
+                )
+                continue
+            if subject is None:
+                preceding = [o for o in orgs if o.end <= start]
+                if not preceding:
+                    continue
+                subject = preceding[-1]
+                gap = ctx.text[subject.end : start]
+                if "“" in gap or "。" in gap:
+                    continue
+                if not _no_break(gap):
+                    conf = 0.8
+            out.append(
+                relation(
+                    subject,
+                    "foundingDate",
+                    None,
+                    sentence,
+                    "founding/date-cue",
+                    conf,
+                    value=date.iso,
+                )
+            )
+    return out

@@ -1,0 +1,349 @@
+"""People and organisations: positions (``worksFor`` + title), ``founder``, ``alumniOf``.
+
+Rules (extractor names after ``rule:``):
+
+- ``position/org-title-person`` (0.9): ORG/PROJECT, then ``[sub-unit] title``, then PERSON —
+  天兵科技董事长康永来. A chain (海口海关所属三亚海关企业管理和核查科副科长祝贺) gives the person
+  the *innermost named* organisation (三亚海关) and keeps the sub-unit in the title as written
+  (企业管理和核查科副科长); confidence 0.85 when a sub-unit is part of the title.
+- ``position/list-continuation`` (0.8): 天兵科技董事长张三、总经理李四 — 李四 at the same org.
+- ``position/person-org-title`` (0.8): 张三，清华大学教授 / 张三（清华大学教授） /
+  张三是清华大学教授; 0.75 with nothing between (谭旭光潍柴动力股份有限公司董事长).
+- ``position/person-appointed-org-title`` (0.85): 张三担任/出任/任/兼任 + ORG + title.
+- ``position/org-person-title`` (0.8): 苏州银行王兰凤董事长.
+- ``position/person-clause-appointed`` (0.75): the sentence's first mention, a PERSON, then
+  …，现任 ORG 董事长 (several: …、ORG 总经理).
+- ``founder/title`` (0.9): a position whose title is 创始人 / 联合创始人 / 创办人 also gives
+  founder.
+- ``founder/person-founded-org`` (0.8): 张三(于2002年)创办/创立/创建 ORG.
+- ``founder/org-by-person`` (0.85): ORG由张三、李四和王五(于…)创立.
+- ``alumni/graduated-from`` (0.9; 0.8 across a comma): PERSON … 毕业于 ORG(、ORG); 就读于 0.75;
+  ``alumni/org-graduated`` (0.75): PERSON … ORG毕业.
+
+A title with no person next to it gives nothing (据记者了解), and 记者 without an organisation
+name before it neither.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.nlp.records import Mention, Relation
+from kg.nlp.relations.base import CLAUSE_END, Context, relation
+from kg.nlp.relations.lexicon import TITLE_PATTERN, is_title, split_titles, title_of_gap
+
+_EMPLOYERS = ("ORG", "PROJECT")
+_FOUNDER_TITLES = {"创始人", "联合创始人", "创办人", "共同创始人"}
+_CONNECT = re.compile(
+    r"^(?:[，,]\s*)?(?:现|曾|目前|后|同时|并|已|将|先后|于[^，。；“”]{1,12}?)?"
+    r"(?P<verb>担任|出任|兼任|升任|就任|接任|调任|任职于|当选为|当选|任)$"
+)
+#: 任命张三为 ORG 董事长: the verb before the person, 为 between person and org.
+_APPOINT_BEFORE = re.compile(r"(?:任命|选举|推选|聘任|聘请|提名|推举|委任)$")
+#: A clause continuing the sentence's subject: …，现任 ORG 董事长.
+_CLAUSE_APPOINTED = re.compile(
+    r"[，,]\s*(?:现|曾|目前|后|同时|并|已|将|先后)?(?:担任|出任|兼任|任)$"
+)
+#: Between an organisation and its title: an alias bracket (（以下简称“瑞福公司”）) may sit there.
+_GAP_BRACKET = re.compile(r"^[（(][^）)]{0,30}[）)]")
+_APPOSITION = re.compile(r"^(?:[，,（(]\s*(?:现任|现为|系|为|是)?|是|系|现为)$")
+_FOUNDED = re.compile(
+    r"(?:(?:一手|联合|共同|参与|合伙)?(?:创办|创立|创建|创设|组建)了?|(?:共同|联合|合伙|一起)成立了?|成立了)$"
+)
+_BY_FOUNDED = re.compile(
+    r"^(?:[^，。；“”]{0,16}?)(?:联合|共同|一手|合伙)?(?:创办|创立|创建|创设|组建|创始)"
+)
+_GRADUATED = re.compile(r"(?:本科|硕士|博士|研究生)?(?:毕业于|就读于|求学于|肄业于|结业于)")
+_ORG_GRADUATED = re.compile(
+    r"^(?:[^，。；、“”]{0,10}?(?:本科|硕士|博士|研究生|大学)?毕业(?!于)|(?:研究生|本科|大专|大学|博士|硕士)学历"
+    r"|[^，。；、“”]{0,10}?(?:学士|硕士|博士)学位)"
+)
+_JOIN = re.compile(r"^(?:、|和|及|与|以及)$")
+
+
+def _clean_gap(gap: str) -> str:
+    return gap[:-2] if gap.endswith("之一") else gap
+
+
+def _no_break(text: str) -> bool:
+    return not any(ch in CLAUSE_END for ch in text) and "“" not in text and "”" not in text
+
+
+def _position(
+    ctx: Context,
+    person: Mention,
+    org: Mention,
+    title: str,
+    sentence: tuple[int, int],
+    extractor: str,
+    confidence: float,
+) -> list[Relation]:
+    out = [
+        relation(
+            person, "worksFor", org, sentence, f"position/{extractor}", confidence, title=title
+        )
+    ]
+    if org.label == "ORG" and _FOUNDER_TITLES.intersection(split_titles(title)):
+        out.append(relation(org, "founder", person, sentence, "founder/title", 0.9))
+    return out
+
+
+def extract_positions(ctx: Context) -> list[Relation]:
+    """``worksFor`` relations (with ``title``) and the founders they name."""
+    out: list[Relation] = []
+    for sentence in ctx.sentences:
+        mentions = ctx.in_sentence(sentence)
+        placed: dict[tuple[int, int], tuple[Mention, str]] = {}
+        for i, person in enumerate(mentions):
+            if person.label != "PERSON":
+                continue
+            prev = mentions[i - 1] if i > 0 else None
+            # ORG + title + PERSON
+            if prev is not None and prev.label in _EMPLOYERS and prev.end <= person.start:
+                gap = _GAP_BRACKET.sub("", _clean_gap(ctx.between(prev, person)))
+                colon = re.search(r"[：:]\s*$", gap)
+                if colon:
+                    gap = gap[: colon.start()]
+                extra = ctx.title_ending_at(person.start, prev.end)
+                match = title_of_gap(gap, extra) if _no_break(gap) else None
+                if match is not None:
+                    conf = 0.85 if match.has_unit or colon else 0.9
+                    out += _position(
+                        ctx, person, prev, match.text, sentence, "org-title-person", conf
+                    )
+                    placed[(person.start, person.end)] = (prev, match.text)
+                    continue
+            # PERSON、title + PERSON after a position: same organisation
+            if prev is not None and prev.label == "PERSON" and (prev.start, prev.end) in placed:
+                gap = ctx.between(prev, person)
+                if gap in ("、", "和", "与", "及"):  # 创始人：张三、李四 — same title
+                    org, title = placed[(prev.start, prev.end)]
+                    out += _position(ctx, person, org, title, sentence, "list-continuation", 0.8)
+                    placed[(person.start, person.end)] = (org, title)
+                    continue
+                if gap[:1] in ("、", "，", ",") and _no_break(gap[1:]):
+                    match = title_of_gap(gap[1:])
+                    if match is not None and not match.has_unit:
+                        org, _ = placed[(prev.start, prev.end)]
+                        out += _position(
+                            ctx, person, org, match.text, sentence, "list-continuation", 0.8
+                        )
+                        placed[(person.start, person.end)] = (org, match.text)
+                        continue
+            # ORG + PERSON + title (苏州银行王兰凤董事长)
+            if prev is not None and prev.label == "ORG" and prev.end == person.start:
+                tail = re.match(
+                    f"^({TITLE_PATTERN})(?=$|[，,、。；和与一先女（(])",
+                    ctx.text[person.end : sentence[1]],
+                )
+                if tail and is_title(tail.group(1)):
+                    out += _position(
+                        ctx, person, prev, tail.group(1), sentence, "org-person-title", 0.8
+                    )
+                    continue
+            # PERSON + connector + ORG + title (several: …董事长、ORG 总经理)
+            for org, title, extractor, conf in _titles_after(ctx, mentions, i, sentence):
+                out += _position(ctx, person, org, title, sentence, extractor, conf)
+    return out
+
+
+def _titles_after(
+    ctx: Context, mentions: list[Mention], i: int, sentence: tuple[int, int]
+) -> list[tuple[Mention, str, str, float]]:
+    person = mentions[i]
+    out: list[tuple[Mention, str, str, float]] = []
+    j = i + 1
+    if j >= len(mentions) or mentions[j].label not in _EMPLOYERS:
+        # …，现任 ORG 董事长: the sentence's first mention is the subject
+        for k in range(i + 1, len(mentions)):
+            m = mentions[k]
+            if m.label == "PERSON":
+                return out
+            if m.label in _EMPLOYERS and mentions[0] is person:
+                gap = ctx.between(person, m)
+                if _CLAUSE_APPOINTED.search(gap) and "。" not in gap and "“" not in gap:
+                    j = k
+                    break
+        else:
+            return out
+        clause_subject = True
+    else:
+        clause_subject = False
+    first = True
+    while j < len(mentions) and mentions[j].label in _EMPLOYERS:
+        org = mentions[j]
+        if first and not clause_subject:
+            found = _title_after(ctx, person, org, sentence)
+        else:
+            found = _title_tail(ctx, org, sentence, "person-appointed-org-title", 0.75)
+        if found is None:
+            break
+        title, extractor, conf, end = found
+        if clause_subject:
+            extractor, conf = "person-clause-appointed", 0.75
+        out.append((org, title, extractor, conf))
+        first = False
+        if (
+            ctx.text[end : end + 1] != "、"
+            or j + 1 >= len(mentions)
+            or mentions[j + 1].start != end + 1
+        ):
+            break
+        j += 1
+    return out
+
+
+def _title_after(
+    ctx: Context, person: Mention, org: Mention, sentence: tuple[int, int]
+) -> tuple[str, str, float, int] | None:
+    connector = ctx.between(person, org)
+    before = ctx.text[max(sentence[0], person.start - 4) : person.start]
+    appointed = _CONNECT.match(connector) or (
+        connector in ("为", "担任") and _APPOINT_BEFORE.search(before)
+    )
+    if appointed:
+        return _title_tail(ctx, org, sentence, "person-appointed-org-title", 0.85)
+    if _APPOSITION.match(connector):
+        return _title_tail(ctx, org, sentence, "person-org-title", 0.8)
+    if connector == "":
+        return _title_tail(ctx, org, sentence, "person-org-title", 0.75)
+    return None
+
+
+def _title_tail(
+    ctx: Context, org: Mention, sentence: tuple[int, int], extractor: str, conf: float
+) -> tuple[str, str, float, int] | None:
+    """The title right after ``org`` up to the clause end (or 、 before another organisation)."""
+    end = org.end
+    limit = sentence[1]
+    while end < limit and ctx.text[end] not in CLAUSE_END + "）)" and ctx.starting_at(end) is None:
+        if ctx.text[end] == "、" and ctx.starting_at(end + 1) is not None:
+            break
+        end += 1
+    tail = ctx.text[org.end : end]
+    for suffix in ("一职", "职务", "职位", "等职", "等职务"):
+        if tail.endswith(suffix):
+            tail = tail[: -len(suffix)]
+    match = title_of_gap(_clean_gap(tail))
+    if match is None or (match.has_unit and len(match.text) > 12):
+        return None
+    return match.text, extractor, conf, end
+
+
+def extract_founders(ctx: Context) -> list[Relation]:
+    """``founder`` from 张三创办 ORG and ORG由张三创立 (titles are handled with positions)."""
+    out: list[Relation] = []
+    for sentence in ctx.sentences:
+        mentions = ctx.in_sentence(sentence)
+        for i, org in enumerate(mentions):
+            if org.label != "ORG":
+                continue
+            before = ctx.text[sentence[0] : org.start]
+            if _FOUNDED.search(before):
+                person = _nearest_person_before(mentions[:i])
+                if person is not None:
+                    gap = ctx.text[person.end : org.start]
+                    if (
+                        "由" not in gap
+                        and "“" not in gap
+                        and "。" not in gap
+                        and not _POSSESSIVE.match(gap)
+                    ):
+                        conf = 0.8 if _no_break(gap) else 0.7
+                        for p in _person_list_ending(ctx, mentions[:i], person):
+                            out.append(
+                                relation(
+                                    org, "founder", p, sentence, "founder/person-founded-org", conf
+                                )
+                            )
+            after = ctx.text[org.end : sentence[1]]
+            by = re.match(r"^(?:[，,]\s*)?(?:是|最早|最初)?由", after)
+            if by is None:
+                continue
+            people: list[Mention] = []
+            cursor = org.end + by.end()
+            for m in mentions[i + 1 :]:
+                if m.start < cursor:
+                    continue
+                gap = ctx.text[cursor : m.start]
+                if m.label == "PERSON" and (
+                    (not people and gap == "") or (people and _JOIN.match(gap))
+                ):
+                    people.append(m)
+                    cursor = m.end
+                    continue
+                break
+            if people and _BY_FOUNDED.match(ctx.text[cursor : sentence[1]]):
+                out += [
+                    relation(org, "founder", p, sentence, "founder/org-by-person", 0.85)
+                    for p in people
+                ]
+    return out
+
+
+_POSSESSIVE = re.compile(r"^(?:的|之)")
+
+
+def _person_list_ending(ctx: Context, mentions: list[Mention], last: Mention) -> list[Mention]:
+    """张三、李四和王五 → all three when ``last`` is 王五."""
+    people = [last]
+    index = mentions.index(last)
+    while index > 0:
+        prev = mentions[index - 1]
+        if prev.label != "PERSON" or not _JOIN.match(ctx.text[prev.end : people[-1].start]):
+            break
+        people.append(prev)
+        index -= 1
+    return people[::-1]
+
+
+def _nearest_person_before(mentions: list[Mention], *, stop_at_org: bool = True) -> Mention | None:
+    for m in reversed(mentions):
+        if m.label == "PERSON":
+            return m
+        if stop_at_org and m.label == "ORG":
+            return None
+    return None
+
+
+def extract_alumni(ctx: Context) -> list[Relation]:
+    """``alumniOf``: PERSON … 毕业于 ORG(、ORG) and PERSON … ORG毕业."""
+    out: list[Relation] = []
+    for sentence in ctx.sentences:
+        mentions = ctx.in_sentence(sentence)
+        for i, org in enumerate(mentions):
+            if org.label != "ORG":
+                continue
+            before = ctx.text[sentence[0] : org.start]
+            cue = _GRADUATED.search(before[-8:]) if before else None
+            orgs = [org]
+            extractor, conf = "alumni/graduated-from", 0.9
+            if cue is None or not before.endswith(cue.group()):
+                # ORG毕业
+                if not _ORG_GRADUATED.match(ctx.text[org.end : sentence[1]]):
+                    continue
+                extractor, conf = "alumni/org-graduated", 0.75
+            elif not cue.group().endswith("毕业于"):
+                conf = 0.75
+            if extractor == "alumni/graduated-from":
+                for m in mentions[i + 1 :]:
+                    if m.label == "ORG" and _JOIN.match(ctx.text[orgs[-1].end : m.start]):
+                        orgs.append(m)
+                    else:
+                        break
+            person = _nearest_person_before(mentions[:i], stop_at_org=False)
+            if person is None:
+                continue
+            gap = ctx.text[person.end : org.start]
+            if _POSSESSIVE.match(gap) or re.match(
+                r"^[^，,。]{0,3}(?:女儿|儿子|妻子|丈夫|父亲|母亲)", gap
+            ):
+                continue
+            if "“" in gap or "”" in gap or "。" in gap:
+                continue
+            if not _no_break(gap):
+                conf -= 0.1
+            out += [
+                relation(person, "alumniOf", o, sentence, extractor, round(conf, 2)) for o in orgs
+            ]
+    return out

@@ -1,0 +1,137 @@
+"""Quotations: who said “…”.
+
+Rules (extractor names after ``rule:``):
+
+- ``quote/speaker-after`` (0.9): “…”[ORG title] PERSON 说/表示/介绍/指出/认为/评价 …
+- ``quote/speaker-before`` (0.9): PERSON 表示/举例/说：“…” (何苗举例，“…”).
+- ``quote/in-view-of`` (0.85): “…”在 PERSON 看来 … and 在 PERSON 看来，“…”.
+- ``quote/pronoun`` (0.7): 他/她说 with the quote; the speaker is the person of the latest sentence
+  that names people, when it names exactly one.
+
+Only real quotations count: at least 10 characters or ending in 。！？… — short quoted terms
+(“向东看”, “天龙三号”) are not speech. A speaker must be a PERSON mention: “…”宝马集团相关负责人说
+has none and gives nothing. ``Quote.start``/``end`` delimit the text inside the quotation marks.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.nlp.records import Mention, Quote
+from kg.nlp.relations.base import Context
+
+_CUE = (
+    r"(?:如是)?(?:说道|说|表示|介绍说|介绍|指出|认为|强调|评价|举例说|举例|坦言|称|透露|回忆|解释|"
+    r"谈到|补充|感慨|告诉记者|直言|提到|说明|呼吁|分析|坦承|写道|形容|总结|笑言|感叹)"
+)
+_ADVERB = r"(?:也|还|则|又|进一步|随后|同时|曾|对记者|向记者|接受采访时)?"
+_AFTER_CUE = re.compile(f"^{_ADVERB}{_CUE}")
+_BEFORE_TAIL = re.compile(f"^{_ADVERB}{_CUE}[，,：:]?\\s*$")
+_PRONOUN_AFTER = re.compile(f"^[，,]?\\s*(?P<p>他|她){_ADVERB}{_CUE}")
+_PRONOUN_BEFORE = re.compile(f"(?P<p>他|她){_ADVERB}{_CUE}[，,：:]?\\s*$")
+_BREAK = re.compile(r"[。！？!?“”\n]")
+_WINDOW = 48
+
+
+def find_quotations(text: str) -> list[tuple[int, int]]:
+    """Top-level “…” spans ``(open, close)``: indexes of the opening and closing marks."""
+    spans: list[tuple[int, int]] = []
+    depth, start = 0, -1
+    for i, ch in enumerate(text):
+        if ch == "“":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == "”" and depth > 0:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, i))
+        elif ch == "\n" and depth > 0:
+            depth, start = 0, -1
+    return spans
+
+
+def _is_speech(inner: str) -> bool:
+    inner = inner.strip()
+    return len(inner) >= 10 or (len(inner) >= 4 and inner[-1] in "。！？!?…")
+
+
+def _persons(ctx: Context, start: int, end: int) -> list[Mention]:
+    return [m for m in ctx.mentions if m.label == "PERSON" and m.start >= start and m.end <= end]
+
+
+def _speaker_after(ctx: Context, close: int) -> tuple[Mention, str, float] | None:
+    after = close + 1
+    for person in _persons(ctx, after, after + _WINDOW):
+        lead = ctx.text[after : person.start]
+        if _BREAK.search(lead):
+            break
+        rest = ctx.text[person.end : person.end + 12]
+        if re.match(r"^[，,]?\s*在", lead) and rest.startswith("看来"):
+            return person, "quote/in-view-of", 0.85
+        if _AFTER_CUE.match(rest):
+            return person, "quote/speaker-after", 0.9
+    pronoun = _PRONOUN_AFTER.match(ctx.text[after : after + 16])
+    if pronoun:
+        resolved = _resolve_pronoun(ctx, after + pronoun.start("p"))
+        if resolved is not None:
+            return resolved, "quote/pronoun", 0.7
+    return None
+
+
+def _speaker_before(ctx: Context, open_: int) -> tuple[Mention, str, float] | None:
+    lo = max(0, open_ - _WINDOW)
+    for person in reversed(_persons(ctx, lo, open_)):
+        tail = ctx.text[person.end : open_]
+        lead = ctx.text[max(lo, person.start - 2) : person.start]
+        if re.match(r"^看来[，,：:]?\s*$", tail) and lead.endswith("在"):
+            return person, "quote/in-view-of", 0.85
+        if _BEFORE_TAIL.match(tail):
+            return person, "quote/speaker-before", 0.9
+        break
+    pronoun = _PRONOUN_BEFORE.search(ctx.text[max(0, open_ - 16) : open_])
+    if pronoun:
+        resolved = _resolve_pronoun(ctx, max(0, open_ - 16) + pronoun.start("p"))
+        if resolved is not None:
+            return resolved, "quote/pronoun", 0.7
+    return None
+
+
+def _resolve_pronoun(ctx: Context, pos: int) -> Mention | None:
+    """The one person of the latest sentence before ``pos`` that names people."""
+    before = [m for m in ctx.mentions if m.label == "PERSON" and m.end <= pos]
+    if not before:
+        return None
+    last = before[-1]
+    if pos - last.end > 400:
+        return None
+    sentence = ctx.sentence_of(last.start)
+    names = {m.text for m in before if m.start >= sentence[0]}
+    return last if len(names) == 1 else None
+
+
+def extract_quotes(ctx: Context) -> list[Quote]:
+    """Every quotation with a PERSON speaker."""
+    out: list[Quote] = []
+    for open_, close in find_quotations(ctx.text):
+        inner = ctx.text[open_ + 1 : close]
+        if not _is_speech(inner):
+            continue
+        found = _speaker_after(ctx, close) or _speaker_before(ctx, open_)
+        if found is None:
+            continue
+        speaker, extractor, conf = found
+        first = ctx.sentence_of(open_)
+        last = ctx.sentence_of(max(close, speaker.start))
+        out.append(
+            Quote(
+                speaker,
+                inner,
+                open_ + 1,
+                close,
+                (first[0], max(first[1], last[1])),
+                f"rule:{extractor}",
+                conf,
+            )
+        )
+    return out
