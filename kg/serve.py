@@ -239,6 +239,23 @@ def _run_query(store: Store, req: _Request, kind: QueryKind,
     return _bytes(boolean.serialize(format=fmt))
 
 
+def _run_query_in_thread(store: Store, req: _Request, kind: QueryKind,
+                         fmt: ox.QueryResultsFormat | ox.RdfFormat, limit: int
+                         ) -> bytes | Exception:
+    """:func:`_run_query`, returning (not raising) its error stripped of its traceback.
+
+    pyoxigraph's result iterators must be dropped on the thread that made them; a traceback that
+    crossed to the event loop would keep them alive there.
+    """
+    try:
+        return _run_query(store, req, kind, fmt, limit)
+    except (_Refused, QueryError) as error:
+        return error.with_traceback(None)
+    except Exception as error:
+        log.exception("Query failed: %s", req.query)
+        return QueryError(f"The query failed: {error}")
+
+
 # --- the app ----------------------------------------------------------------------------------
 
 
@@ -353,7 +370,10 @@ def create_app(store_path: Path, *, allow_update: bool = False, update_token: st
             kind = check_query(req.query, allow_service=options.allow_service)
             accept = request.headers.get("accept")
             fmt = _graph_format(accept) if kind.returns_graph else _result_format(accept)
-            body = await in_thread(_run_query, store, req, kind, fmt, options.max_results)
+            body = await in_thread(_run_query_in_thread, store, req, kind, fmt,
+                                   options.max_results)
+            if isinstance(body, Exception):
+                raise body
             return Response(body, media_type=_media_type(fmt))
         except _Refused as refused:
             return _error(refused.status, refused.message)
