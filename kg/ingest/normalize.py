@@ -27,12 +27,15 @@ KEEP_FULLWIDTH = frozenset("！（），：；？")
 #: characters that end a paragraph; a line ending otherwise continues on the next line
 TERMINAL = frozenset("。！？!?…”』」）)】.．：:—~～")
 
-_SPECIAL = re.compile(
-    "[\r\u2028\u2029\f\v\t\u00a0\u1680\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff\u00ad"
-    "\uff01-\uff5e\x00-\x08\x0e-\x1f\x7f-\x9f]+"
-)
-_SPACES = frozenset("\t\u00a0\u1680\u202f\u205f\u3000") | frozenset(map(chr, range(0x2000, 0x200B)))
-_NEWLINES = frozenset("\u2028\u2029\f\v")
+# dropped characters: zero-width, BOM, soft hyphen, C0/C1 controls other than \t \n \v \f \r;
+# and the \r of a \r\n pair
+_DROP = re.compile("\r(?=\n)|[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f-\x9f]+")
+# 1:1 replacements, applied with str.translate (fast, keeps every offset)
+_TABLE: dict[int, str] = {c: " " for c in map(ord, "\t\u00a0\u1680\u202f\u205f\u3000")}
+_TABLE.update({c: " " for c in range(0x2000, 0x200B)})
+_TABLE.update({ord(c): "\n" for c in "\r\u2028\u2029\f\v"})
+_TABLE.update({c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F) if chr(c) not in KEEP_FULLWIDTH})
+_FOLDABLE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_TABLE)) + "]+")
 _SPACE_RUN = re.compile(" +")
 _LINE = re.compile(r"[^\n]+")
 
@@ -47,38 +50,18 @@ def ends_sentence(text: str) -> bool:
     return bool(text) and text[-1] in TERMINAL
 
 
-def _fold(ch: str) -> str:
-    if ch in _SPACES:
-        return " "
-    if ch in _NEWLINES:
-        return "\n"
-    code = ord(ch)
-    if 0xFF01 <= code <= 0xFF5E:
-        return ch if ch in KEEP_FULLWIDTH else chr(code - 0xFEE0)
-    return ""  # zero-width, soft hyphen, control characters: dropped
-
-
 def normalize_chars(text: str) -> tuple[str, OffsetMap]:
     """Fold characters (see the module docstring); the line structure is kept."""
+    folded = _FOLDABLE.sub(lambda m: m.group().translate(_TABLE), text)
     builder = OffsetBuilder()
     pos = 0
-    for match in _SPECIAL.finditer(text):
+    for match in _DROP.finditer(text):
         start, end = match.span()
         if start > pos:
-            builder.add(text[pos:start], pos)
-        for i in range(start, end):
-            ch = text[i]
-            if ch == "\r":
-                if i + 1 < len(text) and text[i + 1] == "\n":
-                    continue  # \r\n: the \n that follows is kept
-                builder.add("\n", i)
-                continue
-            folded = _fold(ch)
-            if folded:
-                builder.add(folded, i)
+            builder.add(folded[pos:start], pos)
         pos = end
     if pos < len(text):
-        builder.add(text[pos:], pos)
+        builder.add(folded[pos:], pos)
     return builder.build()
 
 

@@ -246,6 +246,39 @@ class _Reader:
         return self.claim(doc, number)
 
 
+def document_from_text(
+    text: str,
+    *,
+    id: str,
+    title: str | None = None,
+    date: str | None = None,
+    source: str | None = None,
+    url: str | None = None,
+    authors: Iterable[str] = (),
+    path: str = "<text>",
+) -> Document:
+    """One article given as a string: normalised like a JSONL record (not page-split).
+
+    Raises :class:`kg.errors.InputError` when ``text`` has no letters, digits or ideographs.
+    """
+    body, offsets = repair_text(text)
+    if not has_text(body):
+        raise InputError(f"{id}: no text: the text is empty or only punctuation; give some text")
+    if title is not None:
+        title = " ".join(normalize_chars(title)[0].split()) or None
+    return make_document(
+        id=id,
+        text=body,
+        offsets=offsets,
+        path=path,
+        title=title,
+        authors=tuple(dict.fromkeys(a.strip() for a in authors if a.strip())),
+        source=source,
+        date=date,
+        url=url,
+    )
+
+
 def iter_documents(
     paths: Iterable[str | Path], *, strict: bool = False
 ) -> Iterator[Document | Problem]:

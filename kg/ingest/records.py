@@ -133,6 +133,13 @@ class OffsetBuilder:
 
     def add_mapped(self, text: str, mapping: OffsetMap, start: int, end: int) -> None:
         """Append ``text[start:end]`` of a text whose map into the original is ``mapping``."""
+        if start >= end:
+            return
+        starts = mapping.starts
+        k = bisect_right(starts, start) - 1
+        if k + 1 >= len(starts) or starts[k + 1] >= end:  # one segment: the common case
+            self.add(text[start:end], mapping.origins[k] + (start - starts[k]))
+            return
         for s, e, origin in mapping.segments(start, end):
             self.add(text[s:e], origin)
 
