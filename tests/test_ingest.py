@@ -76,6 +76,7 @@ def test_encoded_files_are_read(tmp_path: Path, encoding: str) -> None:
         (b"", "empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary"),
         (b"abc\x00def\x00ghi", "binary"),
+        (bytes(range(1, 9)) * 20 + "中文".encode(), "binary"),
         ("。，！？……\n\n——  ".encode(), "no text"),
         (b"   \n\n\t \r\n", "no text"),
     ],
@@ -110,12 +111,13 @@ def test_directory_recursive_sorted_hidden_and_unknown_skipped(tmp_path: Path) -
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "2.txt").write_text("第二个文件的内容。", encoding="utf-8")
     (tmp_path / "a.txt").write_text("第一个文件的内容。", encoding="utf-8")
+    (tmp_path / "z.txt").write_text("最后一个文件。", encoding="utf-8")
     (tmp_path / ".hidden.txt").write_text("隐藏。", encoding="utf-8")
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "x.txt").write_text("隐藏。", encoding="utf-8")
     (tmp_path / "image.png").write_bytes(b"\x89PNG\x00")
     items = read(tmp_path)
-    assert [x.id for x in docs_of(items)] == ["a#1", "2#1"]
+    assert [x.id for x in docs_of(items)] == ["a#1", "2#1", "z#1"]
     assert not problems_of(items)
 
 
@@ -218,6 +220,24 @@ def test_html(tmp_path: Path) -> None:
     assert doc.text == "北京市今天发布了新规定，涉及人工智能产业&数据安全。\n第二段：专家表示欢迎。"
     s, e = doc.offsets.span_to_original(0, 5)
     assert HTML[s:e] == "北京市今天"
+
+
+def test_html_entities_map_back(tmp_path: Path) -> None:
+    html = (
+        '<html><head><script>var s = "北京&amp;上海";</script></head><body>\r\n'
+        "<p>北京&amp;上海&nbsp;合作，&ldquo;长三角&rdquo;发展。<!-- x --></p></body></html>"
+    )
+    path = tmp_path / "e.html"
+    path.write_text(html, encoding="utf-8")
+    (doc,) = read(path)
+    assert isinstance(doc, Document)
+    assert doc.text == "北京&上海合作，“长三角”发展。"
+    for word in ("北京", "上海", "合作", "长三角", "发展。"):
+        start = doc.text.index(word)
+        s, e = doc.offsets.span_to_original(start, start + len(word))
+        assert html[s:e] == word
+    s, _ = doc.offsets.span_to_original(0, 1)
+    assert s > html.index("<body>")  # not the copy inside <script>
 
 
 def test_html_title_falls_back_to_title_tag(tmp_path: Path) -> None:

@@ -41,6 +41,14 @@ _META_CHARSET = re.compile(
 )
 
 
+_BINARY = "contains NUL or control bytes: a binary file, not text; remove it from the input"
+
+
+def _too_many_controls(text: str) -> bool:
+    sample = text[:100_000]
+    return len(_CONTROL.findall(sample)) > max(3, len(sample) // 100)
+
+
 @dataclass(frozen=True)
 class Decoded:
     """A successfully decoded file."""
@@ -142,16 +150,14 @@ def decode_bytes(data: bytes, *, html: bool = False) -> Decoded:
     except UnicodeDecodeError:
         pass
     else:
-        if "\x00" in text:
-            raise DecodeError(
-                "contains NUL bytes: a binary file, not text; remove it from the input"
-            )
+        if "\x00" in text or _too_many_controls(text):
+            raise DecodeError(_BINARY)
         return Decoded(text, "utf-8")
     utf16 = _looks_like_utf16(data)
     if utf16:
         return Decoded(data.decode(utf16), utf16)
     if b"\x00" in data:
-        raise DecodeError("contains NUL bytes: a binary file, not text; remove it from the input")
+        raise DecodeError(_BINARY)
     gb_text: str | None
     try:
         gb_text = data.decode("gb18030")

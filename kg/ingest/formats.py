@@ -6,6 +6,7 @@ report headings by line number (level 1 = article headline, 2 = section heading)
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -118,6 +119,8 @@ _BLOCK = {
     "figure", "figcaption", "address", "center", "td", "th", "caption", "body", "html",
 }  # fmt: skip
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 2, "h4": 2, "h5": 2, "h6": 2}
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});?")
+_STRICT_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
 _LINEBREAKS = str.maketrans({c: " " for c in "\r\n\u2028\u2029\f\v"})
 
 
@@ -128,6 +131,14 @@ class _HtmlText:
         self.out = OffsetBuilder()
         self.lines = 0
         self.headings: dict[int, int] = {}
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", raw)]
+
+    def tag_offset(self, tag: Tag) -> int | None:
+        """Where ``tag`` starts in the raw markup (html.parser records line and column)."""
+        line, column = tag.sourceline, tag.sourcepos
+        if line is None or column is None or not 0 < line <= len(self.line_starts):
+            return None
+        return self.line_starts[line - 1] + column
 
     def newline(self) -> None:
         if self.out.length and self.out.last_char() != "\n":
@@ -137,14 +148,47 @@ class _HtmlText:
     def string(self, value: str) -> None:
         if not value:
             return
+        text = value.translate(_LINEBREAKS)
         found = self.raw.find(value, self.cursor)
-        if found < 0:  # entities were decoded: map the whole string to the cursor
-            origin = min(self.cursor, max(len(self.raw) - 1, 0))
-            for ch in value.translate(_LINEBREAKS):
-                self.out.add(ch, origin)
+        if found >= 0 and not _STRICT_ENTITY.search(self.raw, self.cursor, found):
+            self.out.add(text, found)
+            self.cursor = found + len(value)
             return
-        self.out.add(value.translate(_LINEBREAKS), found)
-        self.cursor = found + len(value)
+        origins, end, complete = self.align(text)
+        if not complete and found >= 0:
+            origins, end = list(range(found, found + len(value))), found + len(value)
+        for ch, origin in zip(text, origins, strict=True):
+            self.out.add(ch, origin)
+        self.cursor = end
+
+    def align(self, value: str) -> tuple[list[int], int, bool]:
+        """Origins of ``value``'s chars in the raw markup, decoding ``&…;`` entities."""
+        raw, p = self.raw, self.cursor
+        limit = min(len(raw), p + 8 * len(value) + 256)
+        origins: list[int] = []
+        complete = True
+        for ch in value:
+            origin = -1
+            while p < limit and raw[p] == "<":  # a comment or tag between text pieces
+                close = raw.find(">", p, limit)
+                if close < 0:
+                    break
+                p = close + 1
+            if p < limit and raw[p] == "&":
+                entity = _ENTITY.match(raw, p)
+                if entity and html.unescape(entity.group()).translate(_LINEBREAKS) == ch:
+                    origin, p = p, entity.end()
+            if origin < 0 and p < limit and raw[p].translate(_LINEBREAKS) == ch:
+                origin, p = p, p + 1
+            if origin < 0 and not ch.isspace():  # resynchronise on the next occurrence
+                ahead = raw.find(ch, p, min(limit, p + 16))
+                if ahead >= 0:
+                    origin, p = ahead, ahead + 1
+            if origin < 0:  # lost track: keep the offsets monotonic and go on
+                complete = False
+                origin = min(p, max(len(raw) - 1, 0))
+            origins.append(origin)
+        return origins, p, complete
 
     def walk(self, root: Tag) -> None:
         stack: list[Tag | NavigableString | None] = [root]
@@ -158,8 +202,15 @@ class _HtmlText:
                     self.string(str(node))
                 continue
             name = node.name.lower() if node.name else ""
+            start = self.tag_offset(node)
             if name in _DROP:
+                if start is not None:  # skip its content in the raw markup too
+                    close = self.raw.find(f"</{name}", start)
+                    close = self.raw.find(">", close) + 1 if close >= 0 else -1
+                    self.cursor = max(self.cursor, close)
                 continue
+            if start is not None:
+                self.cursor = max(self.cursor, start)
             if name in _BLOCK:
                 self.newline()
                 if name in _HEADINGS:

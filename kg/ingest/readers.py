@@ -93,19 +93,34 @@ class _Reader:
         yield from self.file(path)
 
     def directory(self, root: Path) -> Iterator[Item]:
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for name in sorted(filenames):
-                if name.startswith("."):
-                    continue
-                path = Path(dirpath, name)
-                if path.suffix.lower() in SUPPORTED:
-                    yield from self.file(path)
-                else:
-                    logger.debug("skipping %s: unsupported extension", path)
+        """Files under ``root`` in sorted path order; hidden entries and symlinked dirs skipped."""
+        try:
+            entries = sorted(os.scandir(root), key=lambda e: e.name)
+        except OSError as exc:
+            yield Problem(str(root), f"cannot list the directory: {exc.strerror or exc}")
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                yield from self.directory(path)
+            elif path.suffix.lower() in SUPPORTED:
+                yield from self.file(path)
+            else:
+                logger.debug("skipping %s: unsupported extension", path)
 
     def stdin(self) -> Iterator[Item]:
-        data = sys.stdin.buffer.read()
+        stream = sys.stdin
+        if stream is None:
+            yield Problem("-", "standard input is not available")
+            return
+        buffer = getattr(stream, "buffer", None)
+        data = buffer.read() if buffer is not None else stream.read().encode("utf-8")
         yield from self.page_bytes(data, "-", "stdin", markdown=False)
 
     def file(self, path: Path) -> Iterator[Item]:
