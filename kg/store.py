@@ -2,11 +2,28 @@
 
 One named graph per article (see :mod:`kg.graph.vocab`): replacing or deleting an article touches
 that graph only. Queries run over the union of all graphs, as ``kg query`` and the endpoint do.
+
+Readers and writers of one store folder are kept apart by ``STORE/.kg-write.lock`` (``flock``):
+a writer holds it exclusively for as long as its :class:`Store` is open, a reader (``read_only``)
+holds it shared. pyoxigraph calls reading a store while another process writes it undefined
+behaviour, and it really is: RocksDB's read-only instances fail to open, or fail in the middle of a
+query, when the writer's compactions delete files they still list (see ``docs/reliability.md``).
+So a reader that finds a build writing waits up to ``wait`` seconds and then raises
+:class:`~kg.errors.StoreLockedError`, and a build that finds readers (a server, a query) raises it
+too. Inside one process a read-only open of a store this process is writing shares the writer's
+handle instead (that is safe, and sees every committed article). The kernel drops the locks when
+the process ends, even on ``SIGKILL``, so a crash never leaves a stale lock behind.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import logging
+import os
+import threading
+import time
+import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -22,6 +39,10 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 QueryResult = ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean | bool
 
 _CONTENT_HASH = vocab.kg("contentHash")
+
+LOCK_FILE = ".kg-write.lock"
+#: How long a reader waits for a build to finish before it gives up (seconds).
+DEFAULT_WAIT = 1.0
 _ONTOLOGY_HASH = vocab.kg("contentHash")
 
 
@@ -34,10 +55,42 @@ class Store:
     True
     """
 
-    def __init__(self, path: str | Path | None, *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: str | Path | None, *, read_only: bool = False, wait: float = DEFAULT_WAIT
+    ) -> None:
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
-        self._store = _open(self.path, read_only)
+        self._lock: _StoreLock | None = None
+        if self.path is None:
+            self._store = ox.Store()
+            return
+        if read_only:
+            shared = _live_writer(self.path)
+            if shared is not None:  # this process writes it: share the writer's handle
+                self._store = shared
+                return
+        self._lock = _StoreLock.acquire(self.path, exclusive=not read_only, wait=wait)
+        try:
+            self._store = _open(self.path, read_only)
+        except BaseException:
+            self._lock.release()
+            raise
+        if not read_only:
+            _register_writer(self.path, self)
+
+    def close(self) -> None:
+        """Flush, let go of the store's files and release the lock (the object is unusable after).
+
+        Dropping the last reference does the same; ``close`` makes it happen now.
+        """
+        if self._lock is None:
+            return
+        self.flush()
+        if not self.read_only and self.path is not None:
+            _unregister_writer(self.path)
+        del self._store
+        self._lock.release()
+        self._lock = None
 
     # --- writing -------------------------------------------------------------------------------
 
@@ -212,7 +265,7 @@ def _open(path: Path | None, read_only: bool) -> ox.Store:
             return ox.Store.read_only(str(path))
         path.mkdir(parents=True, exist_ok=True)
         return ox.Store(str(path))
-    except OSError as error:
+    except (OSError, RuntimeError) as error:  # RocksDB reports some corruption as RuntimeError
         message = str(error)
         if "lock" in message.lower():
             raise StoreLockedError(
@@ -220,3 +273,109 @@ def _open(path: Path | None, read_only: bool) -> ox.Store:
                 "Wait for it to finish, or stop it, then try again."
             ) from error
         raise StoreError(f"Could not open the store at {path}: {message}") from error
+
+
+# --- the reader/writer lock ---------------------------------------------------------------------
+
+_WRITERS: weakref.WeakValueDictionary[str, Store] = weakref.WeakValueDictionary()
+_WRITERS_GUARD = threading.Lock()
+
+
+def _key(path: Path) -> str:
+    return os.path.realpath(path)
+
+
+def _live_writer(path: Path) -> ox.Store | None:
+    with _WRITERS_GUARD:
+        writer = _WRITERS.get(_key(path))
+        return getattr(writer, "_store", None) if writer is not None else None
+
+
+def _register_writer(path: Path, store: Store) -> None:
+    with _WRITERS_GUARD:
+        _WRITERS[_key(path)] = store
+
+
+def _unregister_writer(path: Path) -> None:
+    with _WRITERS_GUARD:
+        _WRITERS.pop(_key(path), None)
+
+
+class _StoreLock:
+    """``flock`` on ``STORE/.kg-write.lock``: exclusive for a writer, shared for a reader.
+
+    The lock belongs to an open file, so it lasts as long as this object (or until
+    :meth:`release`) and the kernel drops it when the process dies.
+    """
+
+    def __init__(self, file: IO[bytes] | None) -> None:
+        self._file = file
+
+    @classmethod
+    def acquire(cls, path: Path, *, exclusive: bool, wait: float) -> _StoreLock:
+        file = _lock_file(path, create=exclusive)
+        if file is None:  # a read-only open of a store without a lock file on a read-only disk
+            return cls(None)
+        deadline = time.monotonic() + (0.0 if exclusive else max(wait, 0.0))
+        operation = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB
+        while True:
+            try:
+                fcntl.flock(file.fileno(), operation)
+                return cls(file)
+            except OSError as error:
+                if error.errno not in (errno.EWOULDBLOCK, errno.EACCES, errno.EAGAIN):
+                    file.close()
+                    raise StoreError(f"Could not lock the store at {path}: {error}") from error
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(0.05)
+        message = _locked_message(path, file, exclusive)
+        file.close()
+        raise StoreLockedError(message)
+
+    def release(self) -> None:
+        if self._file is not None:
+            self._file.close()  # closing the file drops the flock
+            self._file = None
+
+
+def _lock_file(path: Path, *, create: bool) -> IO[bytes] | None:
+    lock_path = path / LOCK_FILE
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
+    elif not path.is_dir():
+        return None  # _open() says there is no store
+    try:
+        return open(lock_path, "a+b")  # kept open: the lock lives with the file
+    except OSError:
+        if create:
+            raise
+    try:
+        return open(lock_path, "rb")
+    except OSError:
+        return None
+
+
+def _locked_message(path: Path, file: IO[bytes], exclusive: bool) -> str:
+    if not exclusive:
+        return (
+            f"A build is writing to the store at {path}: it cannot be read safely until the build "
+            "ends. Wait for it to finish, then query again (or query another copy of the store)."
+        )
+    try:  # who holds it? readers hold it shared, so a shared lock would succeed
+        fcntl.flock(file.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+        fcntl.flock(file.fileno(), fcntl.LOCK_UN)
+        readers = True
+    except OSError:
+        readers = False
+    if readers:
+        return (
+            f"The store at {path} is in use by another kg process that reads it (a server, a "
+            "query or a Python session): a store cannot be written while another process reads "
+            "it. Stop the reader (or wait for it), then try again; or build into another store "
+            "folder."
+        )
+    return (
+        f"The store at {path} is in use by another kg process (a build or a server). "
+        "Wait for it to finish, or stop it, then try again."
+    )
