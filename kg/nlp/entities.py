@@ -27,7 +27,9 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Self
 
+import numpy
 import srsly
+from spacy.attrs import ENT_IOB, ORTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -118,7 +120,8 @@ def gazetteer_candidates(text: str, gazetteer: Gazetteer) -> list[Candidate]:
             rule = "gazetteer_cue"
         else:
             rule = "gazetteer_family" if hit.family else "gazetteer"
-        found.append(Candidate(hit.start, hit.end, hit.label, P_GAZETTEER, rule, hit.canonical))
+        priority = P_GAZETTEER - 1 if hit.family else P_GAZETTEER  # a listed name wins a tie
+        found.append(Candidate(hit.start, hit.end, hit.label, priority, rule, hit.canonical))
     return found
 
 
@@ -268,6 +271,34 @@ def match_entities(
     return chosen
 
 
+def _doc_text(doc: Doc) -> str:
+    """``doc.text``, built from the ORTH/SPACY arrays (spaCy's property makes a Token per token)."""
+    if not len(doc):
+        return ""
+    array = doc.to_array([ORTH, SPACY])
+    orths, inverse = numpy.unique(array[:, 0], return_inverse=True)
+    strings = doc.vocab.strings
+    pieces = numpy.array([strings[int(orth)] for orth in orths], dtype=object)[inverse]
+    spaced = array[:, 1] != 0
+    if spaced.any():
+        pieces[spaced] = pieces[spaced] + " "
+    return "".join(pieces.tolist())
+
+
+def _entities(doc: Doc) -> list[Span]:
+    """``doc.ents`` without spaCy's per-token Python loop (which costs more than this component)."""
+    iob = doc.to_array(ENT_IOB)
+    starts = numpy.flatnonzero(iob == 3).tolist()
+    spans: list[Span] = []
+    for start in starts:
+        end = start + 1
+        while end < len(iob) and iob[end] == 1:
+            end += 1
+        token = doc[start]
+        spans.append(Span(doc, start, end, label=token.ent_type, kb_id=token.ent_kb_id))
+    return spans
+
+
 class EntityRules:
     """Adds gazetteer and pattern entities to ``doc.ents`` and repairs the model's ones."""
 
@@ -294,17 +325,18 @@ class EntityRules:
             gazetteer_path = data_path("ontology") / GAZETTEER_FILE
         self.gazetteer = Gazetteer.from_path(gazetteer_path)
 
-    def match(self, doc: Doc) -> list[Candidate]:
+    def match(self, doc: Doc, text: str | None = None) -> list[Candidate]:
         """The resolved candidates for ``doc`` (pure: ``doc`` is not changed)."""
         if self.gazetteer is None:
             self.initialize()
+        text = _doc_text(doc) if text is None else text
         model = [
             Candidate(e.start_char, e.end_char, e.label_, P_MODEL, MODEL_RULE, e.kb_id_)
-            for e in doc.ents
+            for e in _entities(doc)
         ]
         titles = doc.spans[TITLES_KEY] if TITLES_KEY in doc.spans else ()  # noqa: SIM401
         return match_entities(
-            doc.text,
+            text,
             model,
             self.gazetteer,
             protected=[(t.start_char, t.end_char) for t in titles],
@@ -313,11 +345,11 @@ class EntityRules:
         )
 
     def __call__(self, doc: Doc) -> Doc:
-        if not doc.text:
+        if not len(doc):
             return doc
-        originals = {(e.start_char, e.end_char, e.label_): e for e in doc.ents}
+        originals = {(e.start_char, e.end_char, e.label_): e for e in _entities(doc)}
         spans: list[Span] = []
-        for cand in self.match(doc):
+        for cand in self.match(doc, _doc_text(doc)):
             span = originals.get((cand.start, cand.end, cand.label))
             if span is None:
                 span = doc.char_span(

@@ -124,35 +124,17 @@ def format_gazetteer(entries: Iterable[GazetteerEntry]) -> str:
     return "\n".join(["\t".join(HEADER), *(entry.to_row() for entry in entries)]) + "\n"
 
 
-def _trie_regex(words: Iterable[str]) -> str:
-    """A regex alternation of ``words`` built as a character trie; it prefers the longest word."""
-    trie: dict[str, dict] = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def build(node: dict[str, dict]) -> str:
-        ends_here = "" in node
-        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if ends_here:
-            return "(?:" + body + ")?"
-        return body
-
-    return build(trie)
-
-
 @dataclass
 class Gazetteer:
-    """Entries plus the compiled matchers (one trie regex for literals, one for families)."""
+    """Entries plus the compiled matchers: literal forms indexed by their first two characters
+    (longest first), and one regex alternation for the families."""
 
     entries: list[GazetteerEntry] = field(default_factory=list)
-    _literal: re.Pattern[str] | None = field(default=None, init=False, repr=False)
-    _family: re.Pattern[str] | None = field(default=None, init=False, repr=False)
+    _by_prefix: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False)
+    _first: re.Pattern[str] = field(default=re.compile("(?!)"), init=False, repr=False)
+    _family_by_prefix: dict[str, list[tuple[re.Pattern[str], str]]] = field(
+        default_factory=dict, init=False, repr=False
+    )
     _forms: dict[str, tuple[str, str, bool]] = field(default_factory=dict, init=False, repr=False)
     _families: list[tuple[str, str]] = field(default_factory=list, init=False, repr=False)
 
@@ -174,17 +156,20 @@ class Gazetteer:
             for form, needs_cue in entry.forms():
                 if len(form) >= 2 and form not in self._forms:
                     self._forms[form] = (entry.label, entry.name, needs_cue)
-        literal = _trie_regex(self._forms)
-        self._literal = re.compile(literal) if literal else None
-        family_parts = []
-        for index, (name, _label) in enumerate(self._families):
+        self._by_prefix = {}
+        for form in sorted(self._forms, key=len, reverse=True):
+            self._by_prefix.setdefault(form[:2], []).append(form)
+        firsts = {form[0] for form in self._forms} | {name[0] for name, _ in self._families}
+        self._first = re.compile("[" + "".join(re.escape(ch) for ch in sorted(firsts)) + "]")
+        self._family_by_prefix = {}
+        for name, label in self._families:
             prefix, _, rest = name.partition("{")
             slot, _, suffix = rest.partition("}")
             tail = _NUMERAL if slot == "N" else _MODEL_NUMBER
             if slot == "N" and suffix.startswith("号"):
                 suffix = suffix[1:]  # the numeral pattern already ends with 号 and its variant
-            family_parts.append(f"(?P<f{index}>{re.escape(prefix)}{tail}{re.escape(suffix)})")
-        self._family = re.compile("|".join(family_parts)) if family_parts else None
+            regex = re.compile(f"{re.escape(prefix)}{tail}{re.escape(suffix)}")
+            self._family_by_prefix.setdefault(prefix[:2], []).append((regex, label))
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -203,17 +188,26 @@ class Gazetteer:
     def find(self, text: str) -> list[GazetteerHit]:
         """All literal (leftmost-longest) and family matches in ``text``; they may overlap."""
         hits: list[GazetteerHit] = []
-        if self._literal is not None:
-            for match in self._literal.finditer(text):
-                if match.end() - match.start() < 2:
-                    continue
-                label, canonical, needs_cue = self._forms[match.group()]
-                hits.append(GazetteerHit(match.start(), match.end(), label, canonical, needs_cue))
-        if self._family is not None:
-            for match in self._family.finditer(text):
-                group = match.lastgroup or ""
-                label = self._families[int(group[1:])][1]
-                hits.append(
-                    GazetteerHit(match.start(), match.end(), label, match.group(), False, True)
-                )
+        by_prefix, families = self._by_prefix, self._family_by_prefix
+        covered = 0  # literal matches do not overlap: leftmost-longest
+        for first in self._first.finditer(text):
+            position = first.start()
+            key = text[position : position + 2]
+            family = families.get(key)
+            if family is not None:
+                for regex, label in family:
+                    match = regex.match(text, position)
+                    if match:
+                        hits.append(
+                            GazetteerHit(position, match.end(), label, match.group(), False, True)
+                        )
+                        break
+            bucket = by_prefix.get(key)
+            if bucket is None or position < covered:
+                continue
+            form = next((f for f in bucket if text.startswith(f, position)), None)
+            if form is not None:
+                label, canonical, needs_cue = self._forms[form]
+                covered = position + len(form)
+                hits.append(GazetteerHit(position, covered, label, canonical, needs_cue))
         return hits

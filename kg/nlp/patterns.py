@@ -89,13 +89,14 @@ _CJK = "\u4e00-\u9fff"
 _BOOK_TITLE = re.compile(r"《[^《》\n]{1,40}》")
 _QUOTED = re.compile(r"[“「『]([^“”「」『』\n，。；！？、]{2,20})[”」』]")
 _NUMBERED = re.compile(
-    rf"([{_CJK}]{{2}})((?:[一二三四五六七八九十〇零]+|[0-9]+)号"
-    r"(?:[A-Z](?![A-Za-z0-9])|甲|乙|丙|丁)?)"
+    r"(?:[一二三四五六七八九十〇零]+|[0-9]+)号(?:[A-Z](?![A-Za-z0-9])|甲|乙|丙|丁)?"
 )
 _MODEL_NUMBER = re.compile(
-    rf"([{_CJK}]{{2}})([A-Z][A-Za-z]{{0,6}}-?[0-9][0-9A-Za-z]*|[0-9]{{3,}}[A-Za-z]*)(?![0-9A-Za-z])"
+    r"(?<![0-9A-Za-z])(?:[A-Z][A-Za-z]{0,6}-?[0-9][0-9A-Za-z]*|[0-9]{3,}[A-Za-z]*)(?![0-9A-Za-z])"
 )
 _NUMERAL = "[一二三四五六七八九十]+"
+# Characters that cannot end the 2-character name before a numeral (numerals, function words).
+_NAME_BREAK = STOP_CHARS | set("一二三四五六七八九十〇零第")
 _PARTY_EVENT = re.compile(
     rf"(?:党的|中共)?第?{_NUMERAL}届{_NUMERAL}中全会|(?:党的|中共){_NUMERAL}大(?=[，。、的以召开精])"
     rf"|第?{_NUMERAL}届全国(?:人大|政协){_NUMERAL}次会议|全国政协{_NUMERAL}届{_NUMERAL}次会议"
@@ -122,6 +123,10 @@ _ABSTRACT = ("生态", "体系", "能力", "机制", "模式", "格局", "理念
 # A suffix followed by one of these is part of a longer word (实验室, 工程师, 会议室, 系统性...).
 _PROJECT_NEXT = set("室师院所性化期局部处厅办中站心组队")
 _EVENT_NEXT = set("室厅馆场员中")
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
 
 
 def _quote_cue_label(text: str, open_at: int, close_at: int) -> str | None:
@@ -190,18 +195,21 @@ def numbered_names(text: str) -> list[Candidate]:
     found: list[Candidate] = []
     for regex, rule in ((_NUMBERED, "numbered"), (_MODEL_NUMBER, "model_number")):
         for match in regex.finditer(text):
-            prefix = match.group(1)
-            if any(ch in STOP_CHARS for ch in prefix):
+            start = match.start() - 2
+            prefix = text[max(start, 0) : match.start()]
+            if start < 0 or not all(_is_cjk(ch) and ch not in _NAME_BREAK for ch in prefix):
                 continue
             noun = CLASS_NOUN_RE.match(text, match.end())
             if not noun or noun.group() in ("计划", "工程", "实验", "项目", "平台", "系统"):
                 continue
             label = CLASS_NOUNS[noun.group()]
-            found.append(Candidate(match.start(), match.end(), label, P_NUMBERED, rule))
+            found.append(Candidate(start, match.end(), label, P_NUMBERED, rule))
     return found
 
 
 def party_events(text: str) -> list[Candidate]:
+    if not any(cue in text for cue in ("全会", "次会议", "党的", "中共")):
+        return []
     return [
         Candidate(m.start(), m.end(), "EVENT", P_QUOTED, "party_event")
         for m in _PARTY_EVENT.finditer(text)
