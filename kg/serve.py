@@ -38,13 +38,11 @@ import asyncio
 import contextlib
 import hmac
 import html
-import json
 import logging
 import time
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote
@@ -59,6 +57,13 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 from kg.errors import QueryError, StoreError, UnsafeQueryError
+from kg.export.results import (
+    graph_format,
+    media_type,
+    result_format,
+    solutions_bytes,
+    triples_bytes,
+)
 from kg.sparql_policy import QueryKind, check_query, check_update
 from kg.store import Store
 
@@ -67,22 +72,6 @@ __all__ = ["create_app", "serve"]
 log = logging.getLogger(__name__)
 
 _WORKERS = 4
-
-_RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "application/xml": ox.QueryResultsFormat.XML,
-    "text/xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-_GRAPH_ALIASES: dict[str, ox.RdfFormat] = {
-    "application/turtle": ox.RdfFormat.TURTLE,
-    "application/x-turtle": ox.RdfFormat.TURTLE,
-    "application/json": ox.RdfFormat.JSON_LD,
-    "text/plain": ox.RdfFormat.N_TRIPLES,
-}
 
 
 class _Refused(Exception):
@@ -114,101 +103,7 @@ class _Request:
     named_graphs: list[str]
 
 
-# --- content negotiation ----------------------------------------------------------------------
-
-
-def _accepted(accept: str | None) -> list[str]:
-    """Media types of an ``Accept`` header, best first (stable for equal q-values)."""
-    ranked: list[tuple[float, int, str]] = []
-    for index, part in enumerate((accept or "").split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        if not fields[0]:
-            continue
-        q = 1.0
-        for param in fields[1:]:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                with contextlib.suppress(ValueError):
-                    q = float(value)
-        if q > 0:
-            ranked.append((-q, index, fields[0].lower()))
-    return [media for _, _, media in sorted(ranked)]
-
-
-def _result_format(accept: str | None) -> ox.QueryResultsFormat:
-    for media in _accepted(accept):
-        if media in _RESULT_FORMATS:
-            return _RESULT_FORMATS[media]
-        if media in ("*/*", "application/*"):
-            break
-    return ox.QueryResultsFormat.JSON
-
-
-def _graph_format(accept: str | None) -> ox.RdfFormat:
-    for media in _accepted(accept):
-        fmt = _GRAPH_ALIASES.get(media) or ox.RdfFormat.from_media_type(media)
-        if fmt is not None and fmt != ox.RdfFormat.STREAMING_JSON_LD:
-            return fmt
-        if media in ("*/*", "text/*"):
-            break
-    return ox.RdfFormat.TURTLE
-
-
-def _media_type(fmt: ox.QueryResultsFormat | ox.RdfFormat) -> str:
-    return str(fmt.media_type)  # Starlette adds "; charset=utf-8" to text/* types
-
-
 # --- running queries (in worker threads) ------------------------------------------------------
-
-
-def _term_json(term: Any) -> dict[str, Any]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out: dict[str, Any] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            out["datatype"] = term.datatype.value
-        return out
-    return {"type": "triple", "value": {"subject": _term_json(term.subject),
-                                        "predicate": _term_json(term.predicate),
-                                        "object": _term_json(term.object)}}
-
-
-def _bytes(data: bytes | None) -> bytes:
-    return data or b""
-
-
-def _too_many(limit: int) -> _Refused:
-    return _Refused(400, f"The query returns more than {limit} results, the limit of this "
-                         "endpoint. Add a LIMIT (and OFFSET to page through the answer).")
-
-
-def _solutions_bytes(solutions: ox.QuerySolutions, fmt: ox.QueryResultsFormat, limit: int) -> bytes:
-    """Gather at most ``limit`` rows, then let pyoxigraph serialise them in ``fmt``."""
-    names = [v.value for v in solutions.variables]
-    rows = list(islice(solutions, limit + 1))
-    if len(rows) > limit:
-        raise _too_many(limit)
-    bindings = [{name: _term_json(row[name]) for name in names if row[name] is not None}
-                for row in rows]
-    document = json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}})
-    table = ox.parse_query_results(document.encode("utf-8"), format=ox.QueryResultsFormat.JSON)
-    assert isinstance(table, ox.QuerySolutions)
-    return _bytes(table.serialize(format=fmt))
-
-
-def _triples_bytes(triples: ox.QueryTriples, fmt: ox.RdfFormat, limit: int) -> bytes:
-    gathered = list(islice(triples, limit + 1))
-    if len(gathered) > limit:
-        raise _too_many(limit)
-    items: list[Any] = gathered
-    if fmt.supports_datasets:
-        items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in gathered]
-    return _bytes(ox.serialize(items, format=fmt, prefixes={"schema": "http://schema.org/"}))
 
 
 def _graph_nodes(iris: list[str]) -> list[ox.NamedNode]:
@@ -218,8 +113,13 @@ def _graph_nodes(iris: list[str]) -> list[ox.NamedNode]:
         raise _Refused(400, f"Not a valid graph IRI: {error}") from None
 
 
-def _run_query(store: Store, req: _Request, kind: QueryKind,
-               fmt: ox.QueryResultsFormat | ox.RdfFormat, limit: int) -> bytes:
+def _run_query(
+    store: Store,
+    req: _Request,
+    kind: QueryKind,
+    fmt: ox.QueryResultsFormat | ox.RdfFormat,
+    limit: int,
+) -> bytes:
     assert req.query is not None
     result = store.query(
         req.query,
@@ -228,20 +128,24 @@ def _run_query(store: Store, req: _Request, kind: QueryKind,
     )
     if isinstance(result, ox.QuerySolutions):
         assert isinstance(fmt, ox.QueryResultsFormat)
-        return _solutions_bytes(result, fmt, limit)
+        return solutions_bytes(result, fmt, limit)
     if isinstance(result, ox.QueryTriples):
         assert isinstance(fmt, ox.RdfFormat)
-        return _triples_bytes(result, fmt, limit)
+        return triples_bytes(result, fmt, limit)
     assert isinstance(fmt, ox.QueryResultsFormat)
     boolean = result if isinstance(result, ox.QueryBoolean) else None
     if boolean is None:  # pragma: no cover - pyoxigraph 0.5 always returns QueryBoolean
         raise QueryError(f"Unexpected {kind.value} result.")
-    return _bytes(boolean.serialize(format=fmt))
+    return boolean.serialize(format=fmt) or b""
 
 
-def _run_query_in_thread(store: Store, req: _Request, kind: QueryKind,
-                         fmt: ox.QueryResultsFormat | ox.RdfFormat, limit: int
-                         ) -> bytes | Exception:
+def _run_query_in_thread(
+    store: Store,
+    req: _Request,
+    kind: QueryKind,
+    fmt: ox.QueryResultsFormat | ox.RdfFormat,
+    limit: int,
+) -> bytes | Exception:
     """:func:`_run_query`, returning (not raising) its error stripped of its traceback.
 
     pyoxigraph's result iterators must be dropped on the thread that made them; a traceback that
@@ -300,24 +204,38 @@ async def _protocol_request(request: Request, limit: int) -> _Request:
         elif media == "application/sparql-update":
             update = body
         else:
-            raise _Refused(415, f"Unsupported Content-Type {media or '(none)'}: send "
-                                "application/sparql-query, application/sparql-update or a "
-                                "form (application/x-www-form-urlencoded).")
+            raise _Refused(
+                415,
+                f"Unsupported Content-Type {media or '(none)'}: send "
+                "application/sparql-query, application/sparql-update or a "
+                "form (application/x-www-form-urlencoded).",
+            )
     if query is None and params.get("query"):
         query = params["query"][0]
     if update is None and params.get("update"):
         update = params["update"][0]
-    return _Request(query, update, params.get("default-graph-uri", []),
-                    params.get("named-graph-uri", []) + params.get("using-named-graph-uri", []))
+    return _Request(
+        query,
+        update,
+        params.get("default-graph-uri", []),
+        params.get("named-graph-uri", []) + params.get("using-named-graph-uri", []),
+    )
 
 
 def _error(status: int, message: str) -> PlainTextResponse:
     return PlainTextResponse(message + "\n", status_code=status)
 
 
-def create_app(store_path: Path, *, allow_update: bool = False, update_token: str | None = None,
-               allow_service: bool = False, timeout_s: float = 30.0,
-               max_body_bytes: int = 1_000_000, max_results: int = 100_000) -> Starlette:
+def create_app(
+    store_path: Path,
+    *,
+    allow_update: bool = False,
+    update_token: str | None = None,
+    allow_service: bool = False,
+    timeout_s: float = 30.0,
+    max_body_bytes: int = 1_000_000,
+    max_results: int = 100_000,
+) -> Starlette:
     """The SPARQL endpoint for the store at ``store_path`` as a Starlette app.
 
     ``allow_update`` requires an ``update_token`` (clients send it as a Bearer token) and opens
@@ -325,10 +243,13 @@ def create_app(store_path: Path, *, allow_update: bool = False, update_token: st
     Raises :class:`~kg.errors.StoreError` if the store cannot be opened.
     """
     if allow_update and not update_token:
-        raise ValueError("allow_update needs an update_token: clients must send "
-                         "'Authorization: Bearer <token>' to change the store.")
-    options = _Options(allow_update, update_token, allow_service, timeout_s, max_body_bytes,
-                       max_results)
+        raise ValueError(
+            "allow_update needs an update_token: clients must send "
+            "'Authorization: Bearer <token>' to change the store."
+        )
+    options = _Options(
+        allow_update, update_token, allow_service, timeout_s, max_body_bytes, max_results
+    )
     store = _open_store(Path(store_path), read_only=not allow_update)
     executor = ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="kg-sparql")
 
@@ -338,10 +259,13 @@ def create_app(store_path: Path, *, allow_update: bool = False, update_token: st
         try:
             return await asyncio.wait_for(future, timeout=options.timeout_s)
         except TimeoutError:
-            raise _Refused(503, f"The query ran longer than {options.timeout_s:g} s and was "
-                                "abandoned. Make it more selective or add a LIMIT. (The "
-                                "server finishes it in the background: pyoxigraph cannot "
-                                "cancel a running query.)") from None
+            raise _Refused(
+                503,
+                f"The query ran longer than {options.timeout_s:g} s and was "
+                "abandoned. Make it more selective or add a LIMIT. (The "
+                "server finishes it in the background: pyoxigraph cannot "
+                "cancel a running query.)",
+            ) from None
 
     async def run_update(request: Request, text: str) -> Response:
         token = request.headers.get("authorization", "")
@@ -349,8 +273,9 @@ def create_app(store_path: Path, *, allow_update: bool = False, update_token: st
         if not options.allow_update:
             check_update(text, allow_update=False)  # raises the read-only message
         if not hmac.compare_digest(token.encode(), expected.encode()):
-            raise _Refused(403, "Updates need 'Authorization: Bearer <token>' with the server's "
-                                "update token.")
+            raise _Refused(
+                403, "Updates need 'Authorization: Bearer <token>' with the server's update token."
+            )
         check_update(text, allow_update=True, allow_service=options.allow_service)
         await in_thread(store.update, text)
         await in_thread(store.flush)
@@ -361,20 +286,25 @@ def create_app(store_path: Path, *, allow_update: bool = False, update_token: st
             req = await _protocol_request(request, options.max_body_bytes)
             if update_only or (req.query is None and req.update is not None):
                 if request.method != "POST" or req.update is None:
-                    raise _Refused(400, "Send updates by POST, as 'update=' in a form or with "
-                                        "Content-Type: application/sparql-update.")
+                    raise _Refused(
+                        400,
+                        "Send updates by POST, as 'update=' in a form or with "
+                        "Content-Type: application/sparql-update.",
+                    )
                 return await run_update(request, req.update)
             if req.query is None:
-                raise _Refused(400, "No query: pass the SPARQL text as the 'query' parameter "
-                                    "(GET or POST form) or POST it as application/sparql-query.")
+                raise _Refused(
+                    400,
+                    "No query: pass the SPARQL text as the 'query' parameter "
+                    "(GET or POST form) or POST it as application/sparql-query.",
+                )
             kind = check_query(req.query, allow_service=options.allow_service)
             accept = request.headers.get("accept")
-            fmt = _graph_format(accept) if kind.returns_graph else _result_format(accept)
-            body = await in_thread(_run_query_in_thread, store, req, kind, fmt,
-                                   options.max_results)
+            fmt = graph_format(accept) if kind.returns_graph else result_format(accept)
+            body = await in_thread(_run_query_in_thread, store, req, kind, fmt, options.max_results)
             if isinstance(body, Exception):
                 raise body
-            return Response(body, media_type=_media_type(fmt))
+            return Response(body, media_type=media_type(fmt))
         except _Refused as refused:
             return _error(refused.status, refused.message)
         except UnsafeQueryError as error:
@@ -389,27 +319,44 @@ def create_app(store_path: Path, *, allow_update: bool = False, update_token: st
         return await handle(request, update_only=True)
 
     async def health(request: Request) -> Response:
-        return JSONResponse({"status": "ok", "store": str(store_path),
-                             "read_only": not allow_update, "updates": allow_update,
-                             "service": allow_service, "timeout_s": timeout_s,
-                             "max_results": max_results})
+        return JSONResponse(
+            {
+                "status": "ok",
+                "store": str(store_path),
+                "read_only": not allow_update,
+                "updates": allow_update,
+                "service": allow_service,
+                "timeout_s": timeout_s,
+                "max_results": max_results,
+            }
+        )
 
     async def home(request: Request) -> Response:
-        return HTMLResponse(_HOME.format(store=html.escape(str(store_path)),
-                                         mode="read-write" if allow_update else "read-only",
-                                         example=html.escape(_EXAMPLE)))
+        return HTMLResponse(
+            _HOME.format(
+                store=html.escape(str(store_path)),
+                mode="read-write" if allow_update else "read-only",
+                example=html.escape(_EXAMPLE),
+            )
+        )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
         executor.shutdown(wait=False, cancel_futures=True)
 
-    routes = [Route("/", home), Route("/health", health),
-              Route("/sparql", sparql, methods=["GET", "POST"]),
-              Route("/query", sparql, methods=["GET", "POST"]),
-              Route("/update", update, methods=["POST"])]
-    middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
-                             allow_headers=["*"])]
+    routes = [
+        Route("/", home),
+        Route("/health", health),
+        Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/query", sparql, methods=["GET", "POST"]),
+        Route("/update", update, methods=["POST"]),
+    ]
+    middleware = [
+        Middleware(
+            CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"]
+        )
+    ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.store = store
     return app
@@ -423,7 +370,8 @@ def serve(store_path: Path, host: str = "127.0.0.1", port: int = 7878, **options
 
 
 _EXAMPLE = "sparql?query=" + quote(
-    "SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?type } GROUP BY ?type ORDER BY DESC(?n)")
+    "SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?type } GROUP BY ?type ORDER BY DESC(?n)"
+)
 
 _HOME = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>kg SPARQL endpoint</title></head>

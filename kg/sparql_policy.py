@@ -133,8 +133,9 @@ def check_query(text: str, *, allow_service: bool = False) -> QueryKind:
     return kind
 
 
-def check_update(text: str, *, allow_update: bool, allow_service: bool = False
-                 ) -> list[UpdateOperation]:
+def check_update(
+    text: str, *, allow_update: bool, allow_service: bool = False
+) -> list[UpdateOperation]:
     """Parse a SPARQL update and return its operations, or refuse it.
 
     Updates are refused unless ``allow_update``; ``LOAD`` (which fetches a URL) and ``SERVICE``

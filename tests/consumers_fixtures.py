@@ -73,37 +73,54 @@ class Expected:
 EXPECTED = Expected()
 
 
-def _evidence(graph: ox.NamedNode, doc_id: str, n: int, s: ox.NamedNode, p: ox.NamedNode,
-              o: ox.NamedNode, sentence: str) -> list[ox.Quad]:
+def _evidence(
+    graph: ox.NamedNode,
+    doc_id: str,
+    n: int,
+    s: ox.NamedNode,
+    p: ox.NamedNode,
+    o: ox.NamedNode,
+    sentence: str,
+) -> list[ox.Quad]:
     ev = ox.NamedNode(f"{vocab.BASE}evidence/{vocab.short_hash(doc_id, str(n))}")
     start = 10 * n
-    return [ox.Quad(*t, graph) for t in [
-        (ev, vocab.rdf("type"), vocab.kg("Evidence")),
-        (ev, vocab.rdf("subject"), s),
-        (ev, vocab.rdf("predicate"), p),
-        (ev, vocab.rdf("object"), o),
-        (ev, vocab.kg("sentence"), ox.Literal(sentence, language="zh")),
-        (ev, vocab.kg("article"), vocab.article_iri(doc_id)),
-        (ev, vocab.kg("startChar"), ox.Literal(str(start), datatype=vocab.xsd("integer"))),
-        (ev, vocab.kg("endChar"), ox.Literal(str(start + len(sentence)),
-                                              datatype=vocab.xsd("integer"))),
-        (ev, vocab.kg("extractor"), ox.Literal("rule:test")),
-        (ev, vocab.kg("confidence"), ox.Literal("0.9", datatype=vocab.xsd("decimal"))),
-    ]]
+    return [
+        ox.Quad(*t, graph)
+        for t in [
+            (ev, vocab.rdf("type"), vocab.kg("Evidence")),
+            (ev, vocab.rdf("subject"), s),
+            (ev, vocab.rdf("predicate"), p),
+            (ev, vocab.rdf("object"), o),
+            (ev, vocab.kg("sentence"), ox.Literal(sentence, language="zh")),
+            (ev, vocab.kg("article"), vocab.article_iri(doc_id)),
+            (ev, vocab.kg("startChar"), ox.Literal(str(start), datatype=vocab.xsd("integer"))),
+            (
+                ev,
+                vocab.kg("endChar"),
+                ox.Literal(str(start + len(sentence)), datatype=vocab.xsd("integer")),
+            ),
+            (ev, vocab.kg("extractor"), ox.Literal("rule:test")),
+            (ev, vocab.kg("confidence"), ox.Literal("0.9", datatype=vocab.xsd("decimal"))),
+        ]
+    ]
 
 
 def _entity_quads(e: ox.NamedNode, graph: ox.NamedNode) -> list[ox.Quad]:
     type_name, label = LABELS[e]
-    quads = [ox.Quad(e, vocab.rdf("type"), vocab.schema(type_name), graph),
-             ox.Quad(e, vocab.rdfs("label"), ox.Literal(label, language="zh"), graph)]
+    quads = [
+        ox.Quad(e, vocab.rdf("type"), vocab.schema(type_name), graph),
+        ox.Quad(e, vocab.rdfs("label"), ox.Literal(label, language="zh"), graph),
+    ]
     if e == IHEP:
-        quads.append(ox.Quad(e, vocab.schema("alternateName"),
-                             ox.Literal("高能所", language="zh"), graph))
+        quads.append(
+            ox.Quad(e, vocab.schema("alternateName"), ox.Literal("高能所", language="zh"), graph)
+        )
     return quads
 
 
-def _relations(graph: ox.NamedNode, doc_id: str,
-               rels: list[tuple[ox.NamedNode, str, ox.NamedNode, str]]) -> list[ox.Quad]:
+def _relations(
+    graph: ox.NamedNode, doc_id: str, rels: list[tuple[ox.NamedNode, str, ox.NamedNode, str]]
+) -> list[ox.Quad]:
     quads = []
     for n, (s, p, o, sentence) in enumerate(rels):
         prop = vocab.schema(p)
@@ -116,8 +133,9 @@ def article_a() -> list[ox.Quad]:
     g, art = vocab.article_graph(DOC_A), vocab.article_iri(DOC_A)
     quads = [
         ox.Quad(art, vocab.rdf("type"), vocab.schema("NewsArticle"), g),
-        ox.Quad(art, vocab.schema("headline"),
-                ox.Literal("江门中微子实验正式运行", language="zh"), g),
+        ox.Quad(
+            art, vocab.schema("headline"), ox.Literal("江门中微子实验正式运行", language="zh"), g
+        ),
         ox.Quad(art, vocab.schema("author"), WANG, g),
         ox.Quad(art, vocab.kg("documentId"), ox.Literal(DOC_A), g),
     ]
@@ -125,20 +143,28 @@ def article_a() -> list[ox.Quad]:
         quads += _entity_quads(e, g)
     for e in (HEMIAO, IHEP, JUNO, GUANGDONG, REPORT):
         quads.append(ox.Quad(art, vocab.schema("mentions"), e, g))
-    quads += _relations(g, DOC_A, [(HEMIAO, "worksFor", IHEP, S1),
-                                   (JUNO, "location", GUANGDONG, S2)])
-    quads.append(ox.Quad(IHEP, vocab.schema("foundingDate"),
-                         ox.Literal("1973", datatype=vocab.xsd("gYear")), g))
+    quads += _relations(
+        g, DOC_A, [(HEMIAO, "worksFor", IHEP, S1), (JUNO, "location", GUANGDONG, S2)]
+    )
+    quads.append(
+        ox.Quad(
+            IHEP, vocab.schema("foundingDate"), ox.Literal("1973", datatype=vocab.xsd("gYear")), g
+        )
+    )
     pos = ox.NamedNode(f"{vocab.BASE}position/{vocab.short_hash('何苗', '高能所', '研究员')}")
-    quads += [ox.Quad(pos, vocab.rdf("type"), vocab.kg("Position"), g),
-              ox.Quad(pos, vocab.kg("holder"), HEMIAO, g),
-              ox.Quad(pos, vocab.kg("organization"), IHEP, g),
-              ox.Quad(pos, vocab.schema("roleName"), ox.Literal("研究员", language="zh"), g)]
+    quads += [
+        ox.Quad(pos, vocab.rdf("type"), vocab.kg("Position"), g),
+        ox.Quad(pos, vocab.kg("holder"), HEMIAO, g),
+        ox.Quad(pos, vocab.kg("organization"), IHEP, g),
+        ox.Quad(pos, vocab.schema("roleName"), ox.Literal("研究员", language="zh"), g),
+    ]
     quote = ox.NamedNode(f"{vocab.BASE}quotation/{vocab.short_hash(DOC_A, 'q1')}")
-    quads += [ox.Quad(quote, vocab.rdf("type"), vocab.schema("Quotation"), g),
-              ox.Quad(quote, vocab.schema("text"), ox.Literal("实验运行良好", language="zh"), g),
-              ox.Quad(quote, vocab.schema("creator"), HEMIAO, g),
-              ox.Quad(quote, vocab.schema("isPartOf"), art, g)]
+    quads += [
+        ox.Quad(quote, vocab.rdf("type"), vocab.schema("Quotation"), g),
+        ox.Quad(quote, vocab.schema("text"), ox.Literal("实验运行良好", language="zh"), g),
+        ox.Quad(quote, vocab.schema("creator"), HEMIAO, g),
+        ox.Quad(quote, vocab.schema("isPartOf"), art, g),
+    ]
     return quads
 
 
@@ -152,13 +178,17 @@ def article_b() -> list[ox.Quad]:
     for e in (HEMIAO, IHEP, SPACE_PIONEER, TIANLONG, KANG):
         quads += _entity_quads(e, g)
         quads.append(ox.Quad(art, vocab.schema("mentions"), e, g))
-    quads += _relations(g, DOC_B, [
-        (HEMIAO, "worksFor", IHEP, S3),   # same triple as in article A, another sentence
-        (HEMIAO, "alumniOf", IHEP, S3),   # parallel to worksFor
-        (TIANLONG, "manufacturer", SPACE_PIONEER, S4),
-        (SPACE_PIONEER, "founder", KANG, S5),
-        (SPACE_PIONEER, "location", BEIJING, S5),
-    ])
+    quads += _relations(
+        g,
+        DOC_B,
+        [
+            (HEMIAO, "worksFor", IHEP, S3),  # same triple as in article A, another sentence
+            (HEMIAO, "alumniOf", IHEP, S3),  # parallel to worksFor
+            (TIANLONG, "manufacturer", SPACE_PIONEER, S4),
+            (SPACE_PIONEER, "founder", KANG, S5),
+            (SPACE_PIONEER, "location", BEIJING, S5),
+        ],
+    )
     return quads
 
 

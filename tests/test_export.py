@@ -54,8 +54,11 @@ def _store_weights(store: Store) -> dict[tuple[str, str, str], int]:
     rows = store.query("""SELECT ?s ?p ?o (COUNT(DISTINCT ?sentence) AS ?n) WHERE {
         ?ev rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:sentence ?sentence
     } GROUP BY ?s ?p ?o""")
-    return {(r["s"].value, r["p"].value.rsplit("/", 1)[-1], r["o"].value): int(r["n"].value)
-            for r in rows}  # type: ignore[union-attr]
+    assert isinstance(rows, ox.QuerySolutions)
+    return {
+        (r["s"].value, r["p"].value.rsplit("/", 1)[-1], r["o"].value): int(r["n"].value)
+        for r in rows
+    }
 
 
 def test_to_networkx_nodes(store: Store) -> None:
@@ -69,8 +72,11 @@ def test_to_networkx_nodes(store: Store) -> None:
     assert graph.nodes[BEIJING.value]["label"] == "北京"
     assert graph.nodes[BEIJING.value]["type"] == "Place"
     assert graph.graph["added_nodes"] == 1
-    mentions = {r["e"].value: int(r["n"].value) for r in store.query(  # type: ignore[union-attr]
-        "SELECT ?e (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a schema:mentions ?e } GROUP BY ?e")}
+    rows = store.query(
+        "SELECT ?e (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a schema:mentions ?e } GROUP BY ?e"
+    )
+    assert isinstance(rows, ox.QuerySolutions)
+    mentions = {r["e"].value: int(r["n"].value) for r in rows}
     for iri, data in graph.nodes(data=True):
         assert data["mentions"] == mentions.get(iri, 0)
 
@@ -90,10 +96,12 @@ def test_query_select_and_construct(store: Store) -> None:
     people = to_networkx(store, query="SELECT ?e WHERE { ?e a schema:Person }")
     assert {d["label"] for _, d in people.nodes(data=True)} == {"何苗", "王小明", "康永来"}
     assert people.number_of_edges() == 0
-    works = to_networkx(store, query="CONSTRUCT { ?s schema:worksFor ?o } "
-                                     "WHERE { ?s schema:worksFor ?o }")
+    works = to_networkx(
+        store, query="CONSTRUCT { ?s schema:worksFor ?o } WHERE { ?s schema:worksFor ?o }"
+    )
     assert list(works.edges(keys=True, data="weight")) == [
-        (HEMIAO.value, IHEP.value, "worksFor", EXPECTED.worksfor_weight)]
+        (HEMIAO.value, IHEP.value, "worksFor", EXPECTED.worksfor_weight)
+    ]
     with pytest.raises(ExportError):
         to_networkx(store, query="ASK { ?s ?p ?o }")
 
@@ -115,11 +123,14 @@ def test_gexf_document(gexf_file: Path) -> None:
     root = ET.parse(gexf_file).getroot()
     assert root.tag == G + "gexf" and root.get("version") == "1.3"
     assert root.get("{http://www.w3.org/2001/XMLSchema-instance}schemaLocation") == (
-        "http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd")
+        "http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd"
+    )
     graph = root.find(G + "graph")
     assert graph is not None and graph.get("defaultedgetype") == "directed"
-    declared = {cls.get("class"): {a.get("id"): a.get("type") for a in cls}
-                for cls in graph.findall(G + "attributes")}
+    declared = {
+        cls.get("class"): {a.get("id"): a.get("type") for a in cls}
+        for cls in graph.findall(G + "attributes")
+    }
     assert declared["node"]["type"] == "string" and declared["node"]["mentions"] == "integer"
     assert declared["edge"]["kind"] == "string"
     nodes = graph.findall(f"{G}nodes/{G}node")
@@ -163,10 +174,20 @@ def test_gexf_reads_back_with_graphology(gexf_file: Path) -> None:
         pytest.skip("node and npm are needed to check the GEXF with graphology-gexf")
     node, npm = tools
     if not (JS_DIR / "node_modules" / "graphology-gexf").is_dir():
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=JS_DIR, check=True,
-                       capture_output=True, timeout=120)
-    done = subprocess.run([node, str(JS_DIR / "parse_gexf.mjs"), str(gexf_file)],
-                          capture_output=True, text=True, timeout=60, check=False)
+        subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund"],
+            cwd=JS_DIR,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+    done = subprocess.run(
+        [node, str(JS_DIR / "parse_gexf.mjs"), str(gexf_file)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     parsed = json.loads(done.stdout)
     assert parsed["multi"] and parsed["type"] == "directed"
@@ -175,8 +196,11 @@ def test_gexf_reads_back_with_graphology(gexf_file: Path) -> None:
     assert nodes[HEMIAO.value]["label"] == "何苗"
     assert nodes[HEMIAO.value]["type"] == "Person" and nodes[HEMIAO.value]["mentions"] == 2
     assert nodes[HEMIAO.value]["color"].startswith("rgb(")
-    between = sorted((e["attributes"]["kind"], e["attributes"]["weight"]) for e in parsed["edges"]
-                     if e["source"] == HEMIAO.value and e["target"] == IHEP.value)
+    between = sorted(
+        (e["attributes"]["kind"], e["attributes"]["weight"])
+        for e in parsed["edges"]
+        if e["source"] == HEMIAO.value and e["target"] == IHEP.value
+    )
     assert between == [("alumniOf", 1), ("worksFor", 2)]
 
 
@@ -209,7 +233,8 @@ def test_csv_for_gephi(store: Store, tmp_path: Path, target: str) -> None:
     assert len(node_rows) == EXPECTED.nodes and len(edge_rows) == EXPECTED.relation_edges
     assert {r["Type"] for r in edge_rows} == {"Directed"}
     assert {r["Id"] for r in node_rows} >= {r["Source"] for r in edge_rows} | {
-        r["Target"] for r in edge_rows}
+        r["Target"] for r in edge_rows
+    }
 
 
 def test_rdf_round_trips(store: Store, tmp_path: Path) -> None:
@@ -221,17 +246,26 @@ def test_rdf_round_trips(store: Store, tmp_path: Path) -> None:
         fmt = ox.RdfFormat.N_QUADS if name == "nquads" else ox.RdfFormat.TRIG
         assert set(ox.parse(path=str(path), format=fmt)) == quads
     union = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
-    for name, fmt in (("turtle", ox.RdfFormat.TURTLE), ("ntriples", ox.RdfFormat.N_TRIPLES),
-                      ("jsonld", ox.RdfFormat.JSON_LD)):
+    for name, fmt in (
+        ("turtle", ox.RdfFormat.TURTLE),
+        ("ntriples", ox.RdfFormat.N_TRIPLES),
+        ("jsonld", ox.RdfFormat.JSON_LD),
+    ):
         path = tmp_path / f"union.{name}"
         report = export_store(store, path, name)
         assert report.statements == len(union)
-        parsed = {ox.Triple(q.subject, q.predicate, q.object)
-                  for q in ox.parse(path=str(path), format=fmt)}
+        parsed = {
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in ox.parse(path=str(path), format=fmt)
+        }
         assert parsed == union
     path = tmp_path / "works.ttl"
-    export_store(store, path, "turtle",
-                 query="CONSTRUCT { ?s schema:worksFor ?o } WHERE { ?s schema:worksFor ?o }")
+    export_store(
+        store,
+        path,
+        "turtle",
+        query="CONSTRUCT { ?s schema:worksFor ?o } WHERE { ?s schema:worksFor ?o }",
+    )
     assert len(set(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))) == 1
 
 

@@ -44,8 +44,13 @@ def _free_port() -> int:
 def running(store_path: Path, **options: Any) -> Iterator[str]:
     """Serve ``store_path`` with uvicorn in a thread; yields the base URL."""
     port = _free_port()
-    config = uvicorn.Config(create_app(store_path, **options), host="127.0.0.1", port=port,
-                            log_level="warning", lifespan="on")
+    config = uvicorn.Config(
+        create_app(store_path, **options),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -111,8 +116,10 @@ def test_select_xml_and_csv(endpoint: str, reference: Store) -> None:
 def test_construct_as_turtle(endpoint: str, reference: Store) -> None:
     query = "CONSTRUCT { ?s schema:worksFor ?o } WHERE { ?s schema:worksFor ?o }"
     raw = _wrapper(endpoint, query, TURTLE).queryAndConvert()
-    got = {ox.Triple(q.subject, q.predicate, q.object)
-           for q in ox.parse(raw, format=ox.RdfFormat.TURTLE)}
+    got = {
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in ox.parse(raw, format=ox.RdfFormat.TURTLE)
+    }
     assert got == set(reference.query(query))  # type: ignore[arg-type]
     assert len(got) == 1  # the same triple in two article graphs comes once
 
@@ -132,15 +139,18 @@ def test_ask_and_graph_formats(endpoint: str) -> None:
     ask = httpx.get(endpoint, params={"query": "ASK { ?s a schema:Person }"})
     assert ask.status_code == 200 and ask.json() == {"head": {}, "boolean": True}
     query = {"query": "CONSTRUCT WHERE { ?s rdfs:label ?o }"}
-    for media, fmt in (("application/n-triples", ox.RdfFormat.N_TRIPLES),
-                       ("application/ld+json", ox.RdfFormat.JSON_LD),
-                       ("application/rdf+xml", ox.RdfFormat.RDF_XML),
-                       ("application/n-quads", ox.RdfFormat.N_QUADS)):
+    for media, fmt in (
+        ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+        ("application/ld+json", ox.RdfFormat.JSON_LD),
+        ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+        ("application/n-quads", ox.RdfFormat.N_QUADS),
+    ):
         response = httpx.get(endpoint, params=query, headers={"accept": media})
         assert response.status_code == 200 and response.headers["content-type"].startswith(media)
         assert len(list(ox.parse(response.content, format=fmt))) == EXPECTED.nodes - 1
-    tsv = httpx.get(endpoint, params={"query": LABELS},
-                    headers={"accept": "text/tab-separated-values"})
+    tsv = httpx.get(
+        endpoint, params={"query": LABELS}, headers={"accept": "text/tab-separated-values"}
+    )
     assert tsv.text.splitlines()[0] == "?e\t?label"
 
 
@@ -170,9 +180,11 @@ def test_malformed_query_is_400(endpoint: str) -> None:
 
 def test_updates_and_service_refused(endpoint: str) -> None:
     base = endpoint.rsplit("/", 1)[0]
-    for target, data in ((base + "/update", {"update": "CLEAR ALL"}),
-                         (endpoint, {"update": "DROP ALL"}),
-                         (endpoint, {"query": "INSERT DATA { <http://a/s> <http://a/p> 1 }"})):
+    for target, data in (
+        (base + "/update", {"update": "CLEAR ALL"}),
+        (endpoint, {"update": "DROP ALL"}),
+        (endpoint, {"query": "INSERT DATA { <http://a/s> <http://a/p> 1 }"}),
+    ):
         response = httpx.post(target, data=data)
         assert response.status_code == 403, (target, data)
     service = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
@@ -185,8 +197,9 @@ def test_updates_and_service_refused(endpoint: str) -> None:
 
 def test_body_limit_is_413(endpoint: str) -> None:
     padding = "# " + "x" * 20_000 + "\n"
-    response = httpx.post(endpoint, content=padding + "ASK {}",
-                          headers={"content-type": "application/sparql-query"})
+    response = httpx.post(
+        endpoint, content=padding + "ASK {}", headers={"content-type": "application/sparql-query"}
+    )
     assert response.status_code == 413
 
 
@@ -194,8 +207,14 @@ def test_cors(endpoint: str) -> None:
     origin = {"origin": "https://yasgui.example.org"}
     response = httpx.get(endpoint, params={"query": "ASK {}"}, headers=origin)
     assert response.headers["access-control-allow-origin"] == "*"
-    preflight = httpx.options(endpoint, headers={**origin, "access-control-request-method": "POST",
-                                                 "access-control-request-headers": "content-type"})
+    preflight = httpx.options(
+        endpoint,
+        headers={
+            **origin,
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "content-type",
+        },
+    )
     assert preflight.status_code == 200
     assert "POST" in preflight.headers["access-control-allow-methods"]
 

@@ -20,9 +20,18 @@ except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.
     from consumers_fixtures import EXPECTED, HEMIAO, S1, make_store  # type: ignore[no-redef]
 
 CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run",
-         "--enable-logging=stderr", "--v=0", "--virtual-time-budget=8000"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--enable-logging=stderr",
+    "--v=0",
+    "--virtual-time-budget=8000",
+]
 
 
 class _Links(HTMLParser):
@@ -33,8 +42,15 @@ class _Links(HTMLParser):
         self.urls: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        wanted = {"script": "src", "img": "src", "iframe": "src", "link": "href",
-                  "source": "src", "embed": "src", "object": "data"}
+        wanted = {
+            "script": "src",
+            "img": "src",
+            "iframe": "src",
+            "link": "href",
+            "source": "src",
+            "embed": "src",
+            "object": "data",
+        }
         for name, value in attrs:
             if wanted.get(tag) == name and value:
                 self.urls.append(value)
@@ -52,8 +68,9 @@ def test_page_is_self_contained(page: Path) -> None:
     assert links.urls == []  # nothing fetched: no CDN, no local files either
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text)
     assert "vis-network" in text and "new vis.Network" in text
-    data = json.loads(re.search(r'<script type="application/json" id="kg-data">(.*?)</script>',
-                                text, re.S).group(1))  # type: ignore[union-attr]
+    found = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', text, re.S)
+    assert found is not None
+    data = json.loads(found.group(1))
     assert len(data["nodes"]) == EXPECTED.nodes
     assert len(data["edges"]) == EXPECTED.relation_edges
     works = [e for e in data["edges"] if e["from"] == HEMIAO.value and e["kind"] == "worksFor"]
@@ -62,19 +79,28 @@ def test_page_is_self_contained(page: Path) -> None:
 
 def test_page_with_query(tmp_path: Path) -> None:
     store: Store = make_store(None)
-    path = write_view(store, tmp_path / "people.html",
-                      query="SELECT ?e WHERE { ?e a schema:Person }")
+    path = write_view(
+        store, tmp_path / "people.html", query="SELECT ?e WHERE { ?e a schema:Person }"
+    )
     text = path.read_text(encoding="utf-8")
     assert text.count('"type":"Person"') == 3
 
 
 def _chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", *args],
-                          capture_output=True, text=True, timeout=90, check=False)
+    return subprocess.run(
+        [str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", *args],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed "
-                    "(apt-get install -y chromium; .ci/consumers-setup.sh does it)")
+@pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="/usr/bin/chromium is not installed "
+    "(apt-get install -y chromium; .ci/consumers-setup.sh does it)",
+)
 def test_page_in_headless_chromium(page: Path, tmp_path: Path) -> None:
     url = page.as_uri() + "#q=" + quote("何苗")
     done = _chromium(["--dump-dom", url], tmp_path / "profile")
@@ -93,6 +119,8 @@ def test_page_in_headless_chromium(page: Path, tmp_path: Path) -> None:
     assert 'data-kind="worksFor"' in panel.group(2) and 'data-kind="alumniOf"' in panel.group(2)
     assert S1 in panel.group(2)  # evidence sentence of the clicked node's relation
     shot = tmp_path / "view.png"
-    done = _chromium(["--hide-scrollbars", "--window-size=1280,800", f"--screenshot={shot}", url],
-                     tmp_path / "profile2")
+    done = _chromium(
+        ["--hide-scrollbars", "--window-size=1280,800", f"--screenshot={shot}", url],
+        tmp_path / "profile2",
+    )
     assert done.returncode == 0 and shot.read_bytes()[:4] == b"\x89PNG"

@@ -24,14 +24,31 @@ from kg.export.rdf import RDF_FORMATS, write_rdf
 from kg.export.tabular import write_csv, write_graphml
 from kg.store import Store
 
-__all__ = ["FORMATS", "GRAPH_FORMATS", "ExportReport", "export_store", "guess_format",
-           "to_networkx"]
+__all__ = [
+    "FORMATS",
+    "GRAPH_FORMATS",
+    "ExportReport",
+    "export_store",
+    "guess_format",
+    "to_networkx",
+]
 
 GRAPH_FORMATS = ("gexf", "graphml", "csv")
 FORMATS = GRAPH_FORMATS + tuple(RDF_FORMATS)
-_SUFFIXES = {".gexf": "gexf", ".graphml": "graphml", ".csv": "csv", ".nq": "nquads",
-             ".nquads": "nquads", ".trig": "trig", ".ttl": "turtle", ".turtle": "turtle",
-             ".jsonld": "jsonld", ".json": "jsonld", ".nt": "ntriples", ".ntriples": "ntriples"}
+_SUFFIXES = {
+    ".gexf": "gexf",
+    ".graphml": "graphml",
+    ".csv": "csv",
+    ".nq": "nquads",
+    ".nquads": "nquads",
+    ".trig": "trig",
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".jsonld": "jsonld",
+    ".json": "jsonld",
+    ".nt": "ntriples",
+    ".ntriples": "ntriples",
+}
 
 
 def guess_format(path: Path) -> str:
@@ -48,8 +65,10 @@ def guess_format(path: Path) -> str:
     try:
         return _SUFFIXES[path.suffix.lower()]
     except KeyError:
-        raise ExportError(f"Cannot tell the export format of {path.name}: use one of "
-                          f"{', '.join(sorted(_SUFFIXES))} or name the format.") from None
+        raise ExportError(
+            f"Cannot tell the export format of {path.name}: use one of "
+            f"{', '.join(sorted(_SUFFIXES))} or name the format."
+        ) from None
 
 
 @dataclass
@@ -70,9 +89,15 @@ class ExportReport:
     dropped_edges: int = 0
 
 
-def export_store(store: Store, output: Path | IO[bytes], format: str, *,
-                 query: str | None = None, co_mentions: str | None = None,
-                 layout: bool = False) -> ExportReport:
+def export_store(
+    store: Store,
+    output: Path | IO[bytes],
+    format: str,
+    *,
+    query: str | None = None,
+    co_mentions: str | None = None,
+    layout: bool = False,
+) -> ExportReport:
     """Export ``store`` to ``output`` (a path, or a binary stream for single-file formats).
 
     ``query`` narrows the export (see :func:`~kg.export.graph.to_networkx`; RDF formats need a
@@ -94,8 +119,10 @@ def export_store(store: Store, output: Path | IO[bytes], format: str, *,
             output.parent.mkdir(parents=True, exist_ok=True)
     if name in RDF_FORMATS:
         if co_mentions or layout:
-            raise ExportError("co_mentions and layout apply to graph formats (gexf, graphml, csv), "
-                              f"not to {name}.")
+            raise ExportError(
+                "co_mentions and layout apply to graph formats (gexf, graphml, csv), "
+                f"not to {name}."
+            )
         report.statements = write_rdf(store, output, name, query)
         return report
     graph = to_networkx(store, query=query, co_mentions=co_mentions)

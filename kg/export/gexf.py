@@ -62,8 +62,9 @@ def node_size(mentions: int) -> float:
     return 10.0 + 10.0 * math.sqrt(max(0, mentions))
 
 
-def layout_positions(graph: nx.MultiDiGraph, scale: float = 1000.0
-                     ) -> dict[str, tuple[float, float]]:
+def layout_positions(
+    graph: nx.MultiDiGraph, scale: float = 1000.0
+) -> dict[str, tuple[float, float]]:
     """A seeded spring layout (same graph, same positions)."""
     if graph.number_of_nodes() == 0:
         return {}
@@ -88,14 +89,17 @@ def _attvalues(parent: ET.Element, values: dict[str, str]) -> None:
 
 def gexf_tree(graph: nx.MultiDiGraph, *, layout: bool = False) -> ET.ElementTree:
     """The GEXF document for an entity graph from :func:`kg.export.graph.to_networkx`."""
-    root = ET.Element(_g("gexf"), {"version": "1.3",
-                                   f"{{{XSI_NS}}}schemaLocation": SCHEMA_LOCATION})
+    root = ET.Element(
+        _g("gexf"), {"version": "1.3", f"{{{XSI_NS}}}schemaLocation": SCHEMA_LOCATION}
+    )
     meta = ET.SubElement(root, _g("meta"), {"lastmodifieddate": dt.date.today().isoformat()})
     ET.SubElement(meta, _g("creator")).text = "kg"
-    ET.SubElement(meta, _g("description")).text = (
-        "Entities and relations extracted from Chinese science and technology news")
-    element = ET.SubElement(root, _g("graph"), {"defaultedgetype": "directed", "idtype": "string",
-                                                 "mode": "static"})
+    ET.SubElement(
+        meta, _g("description")
+    ).text = "Entities and relations extracted from Chinese science and technology news"
+    element = ET.SubElement(
+        root, _g("graph"), {"defaultedgetype": "directed", "idtype": "string", "mode": "static"}
+    )
     _attributes(element, "node", NODE_ATTRIBUTES)
     _attributes(element, "edge", EDGE_ATTRIBUTES)
     positions = layout_positions(graph) if layout else {}
@@ -104,8 +108,14 @@ def gexf_tree(graph: nx.MultiDiGraph, *, layout: bool = False) -> ET.ElementTree
         node = ET.SubElement(nodes, _g("node"), {"id": iri, "label": str(data.get("label", iri))})
         type_name = str(data.get("type", UNKNOWN))
         mentions = int(data.get("mentions", 0))
-        _attvalues(node, {"type": type_name, "mentions": str(mentions),
-                          "aliases": "|".join(data.get("aliases", []))})
+        _attvalues(
+            node,
+            {
+                "type": type_name,
+                "mentions": str(mentions),
+                "aliases": "|".join(data.get("aliases", [])),
+            },
+        )
         r, g, b = TYPE_COLORS.get(type_name, TYPE_COLORS[UNKNOWN])
         ET.SubElement(node, _v("color"), {"r": str(r), "g": str(g), "b": str(b)})
         ET.SubElement(node, _v("size"), {"value": f"{node_size(mentions):g}"})
@@ -117,10 +127,18 @@ def gexf_tree(graph: nx.MultiDiGraph, *, layout: bool = False) -> ET.ElementTree
         if source not in graph or target not in graph:  # pragma: no cover - networkx forbids it
             continue
         kind = str(data.get("kind", key))
-        edge = ET.SubElement(edges, _g("edge"), {
-            "id": f"e{number}", "source": source, "target": target,
-            "label": str(data.get("label", kind)), "kind": kind,
-            "weight": f"{float(data.get('weight', 1)):g}"})
+        edge = ET.SubElement(
+            edges,
+            _g("edge"),
+            {
+                "id": f"e{number}",
+                "source": source,
+                "target": target,
+                "label": str(data.get("label", kind)),
+                "kind": kind,
+                "weight": f"{float(data.get('weight', 1)):g}",
+            },
+        )
         _attvalues(edge, {"kind": kind})
     ET.indent(root, space=" ")
     return ET.ElementTree(root)

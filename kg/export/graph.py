@@ -36,26 +36,50 @@ from kg.sparql_policy import QueryKind, check_query
 from kg.store import Store
 
 __all__ = [
-    "ENTITY_TYPES", "RELATIONS", "TYPE_COLORS", "Evidence", "edge_evidence", "local_name",
+    "ENTITY_TYPES",
+    "RELATIONS",
+    "TYPE_COLORS",
+    "Evidence",
+    "edge_evidence",
+    "local_name",
     "to_networkx",
 ]
 
 ENTITY_BASE = vocab.BASE + "id/"
 ENTITY_TYPES = ("Person", "Organization", "Place", "Project", "Product", "CreativeWork", "Event")
-RELATIONS = ("worksFor", "founder", "parentOrganization", "manufacturer", "location",
-             "containedInPlace", "isPartOf", "alumniOf")
+RELATIONS = (
+    "worksFor",
+    "founder",
+    "parentOrganization",
+    "manufacturer",
+    "location",
+    "containedInPlace",
+    "isPartOf",
+    "alumniOf",
+)
 CO_MENTION = "coMention"
 UNKNOWN = "Unknown"
 
 #: Node colours (r, g, b) by type, shared by the GEXF export and the HTML view.
 TYPE_COLORS: dict[str, tuple[int, int, int]] = {
-    "Person": (228, 87, 86), "Organization": (76, 120, 168), "Place": (84, 162, 75),
-    "Project": (178, 121, 162), "Product": (245, 133, 24), "CreativeWork": (236, 201, 70),
-    "Event": (114, 183, 178), UNKNOWN: (157, 157, 157),
+    "Person": (228, 87, 86),
+    "Organization": (76, 120, 168),
+    "Place": (84, 162, 75),
+    "Project": (178, 121, 162),
+    "Product": (245, 133, 24),
+    "CreativeWork": (236, 201, 70),
+    "Event": (114, 183, 178),
+    UNKNOWN: (157, 157, 157),
 }
-_TYPE_OF_SEGMENT = {"person": "Person", "org": "Organization", "place": "Place",
-                    "project": "Project", "product": "Product", "work": "CreativeWork",
-                    "event": "Event"}
+_TYPE_OF_SEGMENT = {
+    "person": "Person",
+    "org": "Organization",
+    "place": "Place",
+    "project": "Project",
+    "product": "Product",
+    "work": "CreativeWork",
+    "event": "Event",
+}
 
 _VALUES_TYPES = " ".join(f"schema:{t}" for t in ENTITY_TYPES)
 _VALUES_RELATIONS = " ".join(f"schema:{r}" for r in RELATIONS)
@@ -109,9 +133,13 @@ def _value(term: Any) -> str:
 
 def _placeholder(iri: str) -> dict[str, Any]:
     """Attributes for an entity that is only the target of a relation."""
-    segment = iri[len(ENTITY_BASE):].split("/", 1)[0]
-    return {"label": local_name(iri), "type": _TYPE_OF_SEGMENT.get(segment, UNKNOWN),
-            "mentions": 0, "aliases": []}
+    segment = iri[len(ENTITY_BASE) :].split("/", 1)[0]
+    return {
+        "label": local_name(iri),
+        "type": _TYPE_OF_SEGMENT.get(segment, UNKNOWN),
+        "mentions": 0,
+        "aliases": [],
+    }
 
 
 def _article_mentions(store: Store) -> dict[str, set[str]]:
@@ -124,17 +152,24 @@ def _article_mentions(store: Store) -> dict[str, set[str]]:
 
 def _full_graph(store: Store) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
-    entity_rows = sorted(_rows(store, _Q_ENTITIES),
-                         key=lambda r: (_value(r["e"]), _value(r["type"])))
+    entity_rows = sorted(
+        _rows(store, _Q_ENTITIES), key=lambda r: (_value(r["e"]), _value(r["type"]))
+    )
     for row in entity_rows:
         iri, type_name = _value(row["e"]), local_name(_value(row["type"]))
         # two coarse types break the contract; keep the first in ENTITY_TYPES order
-        if iri in graph and (ENTITY_TYPES.index(type_name)
-                             >= ENTITY_TYPES.index(graph.nodes[iri]["type"])):
+        if iri in graph and (
+            ENTITY_TYPES.index(type_name) >= ENTITY_TYPES.index(graph.nodes[iri]["type"])
+        ):
             continue
         label = row["label"]
-        graph.add_node(iri, label=_value(label) if label is not None else local_name(iri),
-                       type=type_name, mentions=0, aliases=[])
+        graph.add_node(
+            iri,
+            label=_value(label) if label is not None else local_name(iri),
+            type=type_name,
+            mentions=0,
+            aliases=[],
+        )
     for row in _rows(store, _Q_ALIASES):
         iri = _value(row["e"])
         if iri in graph:
@@ -149,8 +184,10 @@ def _full_graph(store: Store) -> nx.MultiDiGraph:
         if iri in graph:
             graph.nodes[iri]["mentions"] = count
     graph.graph["added_nodes"] = graph.graph["dropped_edges"] = 0
-    rows = [(_value(r["s"]), local_name(_value(r["p"])), _value(r["o"]), int(r["w"].value))
-            for r in _rows(store, _Q_EDGES)]
+    rows = [
+        (_value(r["s"]), local_name(_value(r["p"])), _value(r["o"]), int(r["w"].value))
+        for r in _rows(store, _Q_EDGES)
+    ]
     for s, p, o, count in sorted(rows):
         if s not in graph:  # not a relation between entities (a quotation's isPartOf...)
             continue
@@ -177,8 +214,11 @@ def _co_mentions(store: Store, graph: nx.MultiDiGraph, mode: str) -> None:
         for row in _rows(store, _Q_SENTENCES):
             sentence = _value(row["sentence"])
             candidates = by_article.get(_value(row["article"]), set())
-            present = sorted(e for e in candidates if e in graph
-                             and any(name and name in sentence for name in names[e]))
+            present = sorted(
+                e
+                for e in candidates
+                if e in graph and any(name and name in sentence for name in names[e])
+            )
             for pair in combinations(present, 2):
                 weights[pair] += 1
     else:
@@ -193,14 +233,19 @@ def _from_query(store: Store, full: nx.MultiDiGraph, query: str) -> nx.MultiDiGr
     if kind is QueryKind.SELECT:
         assert isinstance(result, ox.QuerySolutions)
         first = result.variables[0] if result.variables else None
-        nodes = {_value(row[first]) for row in result
-                 if first is not None and isinstance(row[first], ox.NamedNode)}
+        nodes = {
+            _value(row[first])
+            for row in result
+            if first is not None and isinstance(row[first], ox.NamedNode)
+        }
         sub = full.subgraph(n for n in nodes if n in full).copy()
         sub.graph.update(full.graph)
         return sub
     if not kind.returns_graph:
-        raise ExportError("An export query must be a CONSTRUCT (its triples among entities) or a "
-                          "SELECT whose first column holds entities, not an ASK.")
+        raise ExportError(
+            "An export query must be a CONSTRUCT (its triples among entities) or a "
+            "SELECT whose first column holds entities, not an ASK."
+        )
     assert isinstance(result, ox.QueryTriples)
     graph = nx.MultiDiGraph(**full.graph)
     for triple in {(t.subject, t.predicate, t.object) for t in result}:
@@ -218,8 +263,9 @@ def _from_query(store: Store, full: nx.MultiDiGraph, query: str) -> nx.MultiDiGr
     return graph
 
 
-def to_networkx(store: Store, query: str | None = None,
-                co_mentions: str | None = None) -> nx.MultiDiGraph:
+def to_networkx(
+    store: Store, query: str | None = None, co_mentions: str | None = None
+) -> nx.MultiDiGraph:
     """The entity graph of ``store`` (see the module docstring for nodes, edges and weights).
 
     ``query``: a CONSTRUCT (keep its triples between entities) or a SELECT whose first column
@@ -242,8 +288,14 @@ def edge_evidence(store: Store) -> dict[tuple[str, str, str], list[Evidence]]:
     for row in _rows(store, _Q_EVIDENCE):
         key = (_value(row["s"]), local_name(_value(row["p"])), _value(row["o"]))
         article, headline = row["article"], row["headline"]
-        found[key].add(Evidence(_value(row["sentence"]),
-                                _value(article) if article is not None else None,
-                                _value(headline) if headline is not None else None))
-    return {key: sorted(items, key=lambda e: (e.sentence, e.article or ""))
-            for key, items in found.items()}
+        found[key].add(
+            Evidence(
+                _value(row["sentence"]),
+                _value(article) if article is not None else None,
+                _value(headline) if headline is not None else None,
+            )
+        )
+    return {
+        key: sorted(items, key=lambda e: (e.sentence, e.article or ""))
+        for key, items in found.items()
+    }

@@ -42,8 +42,7 @@ class _Counter:
             yield item
 
 
-def write_rdf(store: Store, output: Path | IO[bytes], name: str,
-              query: str | None = None) -> int:
+def write_rdf(store: Store, output: Path | IO[bytes], name: str, query: str | None = None) -> int:
     """Write the store (or a CONSTRUCT's triples) as ``name``; returns the statements written."""
     fmt = RDF_FORMATS[name]
     target: Any = str(output) if isinstance(output, Path) else output
@@ -51,8 +50,9 @@ def write_rdf(store: Store, output: Path | IO[bytes], name: str,
         store.dump(output, fmt)
         return len(store)
     if query is not None and not check_query(query).returns_graph:
-        raise ExportError(f"An RDF export ({name}) needs a CONSTRUCT or DESCRIBE query, whose "
-                          "answer is triples.")
+        raise ExportError(
+            f"An RDF export ({name}) needs a CONSTRUCT or DESCRIBE query, whose answer is triples."
+        )
     result = store.query(query or _UNION)
     assert isinstance(result, ox.QueryTriples)
     triples: Iterable[Any] = result

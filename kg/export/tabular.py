@@ -40,22 +40,32 @@ def csv_paths(output: Path) -> tuple[Path, Path]:
 def write_csv(graph: nx.MultiDiGraph, output: Path) -> list[Path]:
     """Write the two Gephi tables; returns their paths."""
     if not isinstance(output, Path):
-        raise ExportError("CSV export writes two files: give a directory or a file prefix, "
-                          "not a stream.")
+        raise ExportError(
+            "CSV export writes two files: give a directory or a file prefix, not a stream."
+        )
     nodes_path, edges_path = csv_paths(output)
     nodes_path.parent.mkdir(parents=True, exist_ok=True)
     with nodes_path.open("w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
         writer.writerow(NODE_COLUMNS)
         for iri, data in graph.nodes(data=True):
-            writer.writerow([iri, data.get("label", iri), data.get("type", ""),
-                             data.get("mentions", 0)])
+            writer.writerow(
+                [iri, data.get("label", iri), data.get("type", ""), data.get("mentions", 0)]
+            )
     with edges_path.open("w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
         writer.writerow(EDGE_COLUMNS)
         for source, target, key, data in graph.edges(keys=True, data=True):
-            writer.writerow([source, target, "Directed", data.get("label", key),
-                             data.get("weight", 1), data.get("kind", key)])
+            writer.writerow(
+                [
+                    source,
+                    target,
+                    "Directed",
+                    data.get("label", key),
+                    data.get("weight", 1),
+                    data.get("kind", key),
+                ]
+            )
     return [nodes_path, edges_path]
 
 
@@ -63,8 +73,9 @@ def write_graphml(graph: nx.MultiDiGraph, output: Path | IO[bytes]) -> None:
     """GraphML via networkx; ``aliases`` become one ``|``-separated string."""
     flat = nx.MultiDiGraph()
     for iri, data in graph.nodes(data=True):
-        flat.add_node(iri, **{k: "|".join(v) if isinstance(v, list) else v
-                              for k, v in data.items()})
+        flat.add_node(
+            iri, **{k: "|".join(v) if isinstance(v, list) else v for k, v in data.items()}
+        )
     for source, target, key, data in graph.edges(keys=True, data=True):
         flat.add_edge(source, target, key=key, **data)
     nx.write_graphml(flat, output, encoding="utf-8", named_key_ids=True)

@@ -35,10 +35,14 @@ def vis_assets() -> tuple[str, str]:
     try:
         lib = resources.files("pyvis").joinpath("lib")
     except ModuleNotFoundError:
-        raise ExportError("The HTML view needs vis-network from the pyvis package: "
-                          "pip install pyvis") from None
-    folders = sorted((d for d in lib.iterdir() if d.name.startswith("vis-")),
-                     key=lambda d: _version(d.name), reverse=True)
+        raise ExportError(
+            "The HTML view needs vis-network from the pyvis package: pip install pyvis"
+        ) from None
+    folders = sorted(
+        (d for d in lib.iterdir() if d.name.startswith("vis-")),
+        key=lambda d: _version(d.name),
+        reverse=True,
+    )
     for folder in folders:
         js, css = folder.joinpath("vis-network.min.js"), folder.joinpath("vis-network.css")
         if js.is_file() and css.is_file():
@@ -55,15 +59,36 @@ def view_data(store: Store, *, query: str | None = None) -> dict[str, Any]:
     """The nodes, edges (with evidence) and colours the page draws."""
     graph = to_networkx(store, query=query)
     evidence = edge_evidence(store)
-    nodes = [{"id": iri, "label": d["label"], "type": d["type"], "mentions": d["mentions"],
-              "aliases": d["aliases"], "size": node_size(d["mentions"])}
-             for iri, d in graph.nodes(data=True)]
-    edges = [{"from": s, "to": o, "kind": d["kind"], "label": d["label"], "weight": d["weight"],
-              "evidence": [{"sentence": e.sentence, "article": e.article, "headline": e.headline}
-                           for e in evidence.get((s, key, o), [])]}
-             for s, o, key, d in graph.edges(keys=True, data=True)]
-    return {"nodes": nodes, "edges": edges,
-            "colors": {name: list(rgb) for name, rgb in TYPE_COLORS.items()}}
+    nodes = [
+        {
+            "id": iri,
+            "label": d["label"],
+            "type": d["type"],
+            "mentions": d["mentions"],
+            "aliases": d["aliases"],
+            "size": node_size(d["mentions"]),
+        }
+        for iri, d in graph.nodes(data=True)
+    ]
+    edges = [
+        {
+            "from": s,
+            "to": o,
+            "kind": d["kind"],
+            "label": d["label"],
+            "weight": d["weight"],
+            "evidence": [
+                {"sentence": e.sentence, "article": e.article, "headline": e.headline}
+                for e in evidence.get((s, key, o), [])
+            ],
+        }
+        for s, o, key, d in graph.edges(keys=True, data=True)
+    ]
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "colors": {name: list(rgb) for name, rgb in TYPE_COLORS.items()},
+    }
 
 
 def write_view(store: Store, path: Path, *, query: str | None = None) -> Path:
