@@ -69,7 +69,7 @@ def term_value(term: Any) -> str:
     return str(value if value is not None else term)
 
 
-def _get(row: Any, key: str) -> Any:
+def row_value(row: Any, key: str) -> Any:
     """``row[key]`` for dicts and pyoxigraph ``QuerySolution`` alike; ``None`` when unbound."""
     try:
         return row[key]
@@ -120,14 +120,14 @@ class AliasTable:
         """Read the rows of :func:`alias_table_query` (``e``, ``label``, ``alt``, ``type``)."""
         table = cls()
         for row in rows:
-            type_ = LABEL_OF_TYPE.get(term_value(_get(row, "type")))
+            type_ = LABEL_OF_TYPE.get(term_value(row_value(row, "type")))
             if type_ is None:
                 continue
             table.add(
-                term_value(_get(row, "alt")),
-                term_value(_get(row, "label")),
+                term_value(row_value(row, "alt")),
+                term_value(row_value(row, "label")),
                 type_,
-                term_value(_get(row, "e")) or None,
+                term_value(row_value(row, "e")) or None,
                 "store",
             )
         return table

@@ -187,6 +187,8 @@ def extract_aliases(ctx: Context) -> list[Relation]:
             pos = pos + 1 + close.end()
         if text[pos : pos + 1] in ("，", ","):
             out += _cue_aliases(ctx, subject, pos + 1, False, sentence)[0]
+        elif not in_bracket:
+            out += _cue_aliases(ctx, subject, pos, False, sentence)[0]  # 北京天文馆又称“天象厅”
     return out
 
 

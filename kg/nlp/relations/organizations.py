@@ -131,7 +131,7 @@ def extract_locations(ctx: Context) -> list[Relation]:
             hq = cue.group("cue").startswith("总部")
             # 位于 PLACE 的 X
             after = re.match(r"^[^，。；“”]{0,6}?的", ctx.text[target.end : sentence[1]])
-            if not hq and after is not None:
+            if after is not None:
                 subject = ctx.starting_at(target.end + after.end())
                 if subject is not None and subject.label in _LOCATED:
                     out.append(

@@ -1,0 +1,283 @@
+"""Canonical names, entity IRIs, the linker's merges and non-merges, alias tables, explain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from kg.link import (
+    AliasTable,
+    Linker,
+    alias_table_query,
+    canonical_name,
+    entity_iri,
+    explain,
+    is_ambiguous_person,
+    load_alias_table,
+)
+from kg.nlp.records import Mention
+from kg.nlp.relations import Context, RelationExtractor, extract_quotes, extract_relations
+from kg.nlp.sentences import Sentencizer
+from kg.nlp.tokenizer import CharTokenizer
+
+_VOCAB = Vocab()
+
+
+def link(linker: Linker, text: str, ents: list[tuple[str, str]], article: str = "a1") -> dict:
+    ctx = Context.from_text(text, ents)
+    links = linker.link_mentions(
+        text, ctx.mentions, extract_relations(ctx), extract_quotes(ctx), article
+    )
+    return {text[s:e] + f"@{s}": entity for (s, e), entity in links.items()}
+
+
+# --- canonical names ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "name"),
+    [
+        ("“悟空”号", "PROJECT", "悟空"),
+        ("天问二号", "PROJECT", "天问二号"),
+        ("长征五号运载火箭", "PRODUCT", "长征五号"),
+        ("“天龙三号”", "PRODUCT", "天龙三号"),
+        ("“千问”大模型", "PRODUCT", "千问"),
+        ("商业火箭", "PRODUCT", "商业火箭"),
+        ("《2025 年全球创新指数报告》", "WORK", "《2025年全球创新指数报告》"),
+        ("黑神话·悟空", "WORK", "《黑神话·悟空》"),
+        ("卡斯滕・芬克", "PERSON", "卡斯滕·芬克"),
+        ("卡斯滕 · 芬克", "PERSON", "卡斯滕·芬克"),
+        ("ＷＩＰＯ", "ORG", "WIPO"),
+        ("“中国药登”", "ORG", "中国药登"),
+        ("中国（新疆）", "PLACE", "中国(新疆)"),
+    ],
+)
+def test_canonical_name(text: str, label: str, name: str) -> None:
+    assert canonical_name(text, label) == name
+
+
+# --- IRIs ---------------------------------------------------------------------------------------
+
+
+def test_iri_is_deterministic_and_readable() -> None:
+    assert entity_iri("ORG", "中国科学院") == "https://w3id.org/kg-news/id/org/中国科学院"
+    assert entity_iri("ORG", "中国科学院") == entity_iri("ORG", "中国科学院")
+    assert entity_iri("PERSON", "王伟", "清华大学") == (
+        "https://w3id.org/kg-news/id/person/王伟~清华大学"
+    )
+    assert entity_iri("WORK", "《黑神话·悟空》").endswith("/work/《黑神话·悟空》")
+
+
+def test_iri_encoding() -> None:
+    iri = entity_iri("PRODUCT", 'a b/c?d#e~f%g"<>')
+    tail = iri.rsplit("/", 1)[1]
+    assert tail == "a%20b%2Fc%3Fd%23e%7Ef%25g%22%3C%3E"
+    assert entity_iri("ORG", "..").endswith("/org/%2E%2E")
+    ox.NamedNode(iri)  # a valid IRI for the store
+    ox.NamedNode(entity_iri("PERSON", "王伟", "中国（新疆）有限 公司"))
+    with pytest.raises(ValueError):
+        entity_iri("TITLE", "董事长")
+    with pytest.raises(ValueError):
+        entity_iri("ORG", "")
+
+
+# --- linker -------------------------------------------------------------------------------------
+
+
+def test_in_article_alias_and_short_person_name() -> None:
+    linker = Linker()
+    text = (
+        "国家药品监督管理局（简称“国家药监局”）发布公告。国家药监局表示支持。"
+        "世界气象组织秘书长塞莱斯特·绍洛说，“今年的气温再创新高了。”绍洛补充。"
+    )
+    links = link(
+        linker,
+        text,
+        [
+            ("国家药品监督管理局", "ORG"),
+            ("国家药监局", "ORG"),
+            ("国家药监局", "ORG"),
+            ("世界气象组织", "ORG"),
+            ("塞莱斯特·绍洛", "PERSON"),
+            ("绍洛", "PERSON"),
+        ],
+    )
+    agency = links["国家药品监督管理局@0"]
+    assert links["国家药监局@13"].iri == links["国家药监局@25"].iri == agency.iri
+    assert "国家药监局" in agency.aliases
+    assert (
+        links["绍洛@" + str(text.rindex("绍洛"))].iri
+        == links["塞莱斯特·绍洛@" + str(text.index("塞莱斯特"))].iri
+    )
+    rules = {(d.mention.text, d.rule) for d in linker.decisions}
+    assert ("国家药监局", "in-article-alias") in rules
+    assert ("绍洛", "short-form") in rules
+
+
+def test_surname_alone_never_merges() -> None:
+    links = link(
+        Linker(),
+        "工程师张建中介绍了进展。张说这是第一步。",
+        [("张建中", "PERSON"), ("张", "PERSON")],
+    )
+    assert links["张@12"].iri != links["张建中@3"].iri
+
+
+def test_org_short_form_and_alias_table() -> None:
+    table = AliasTable()
+    table.add("中科院", "中国科学院", "ORG", source="gazetteer")
+    linker = Linker(table)
+    links = link(
+        linker,
+        "星火科技有限公司发布新品。星火科技表示。中科院和中国科学院。",
+        [
+            ("星火科技有限公司", "ORG"),
+            ("星火科技", "ORG"),
+            ("中科院", "ORG"),
+            ("中国科学院", "ORG"),
+        ],
+    )
+    assert links["星火科技@13"].iri == links["星火科技有限公司@0"].iri
+    assert links["中科院@20"].iri == links["中国科学院@24"].iri == entity_iri("ORG", "中国科学院")
+    assert {d.rule for d in linker.decisions} >= {"short-form", "gazetteer", "same-name", "new"}
+
+
+def test_common_names_stay_apart_across_articles() -> None:
+    linker = Linker()
+    a = link(linker, "清华大学教授王伟介绍了成果。", [("清华大学", "ORG"), ("王伟", "PERSON")], "a")
+    b = link(linker, "浙江大学教授王伟表示赞同。", [("浙江大学", "ORG"), ("王伟", "PERSON")], "b")
+    c = link(linker, "清华大学研究员王伟又说。", [("清华大学", "ORG"), ("王伟", "PERSON")], "c")
+    d = link(linker, "王伟参加了会议。", [("王伟", "PERSON")], "d")
+    e = link(linker, "王伟参加了会议。", [("王伟", "PERSON")], "e")
+    assert a["王伟@6"].iri != b["王伟@6"].iri
+    assert a["王伟@6"].iri == c["王伟@7"].iri == entity_iri("PERSON", "王伟", "清华大学")
+    assert d["王伟@0"].iri != e["王伟@0"].iri
+    # an unambiguous name merges across articles without any organisation
+    f = link(linker, "康永来介绍。", [("康永来", "PERSON")], "f")
+    g = link(linker, "康永来表示。", [("康永来", "PERSON")], "g")
+    assert f["康永来@0"].iri == g["康永来@0"].iri == entity_iri("PERSON", "康永来")
+    assert is_ambiguous_person("王伟") and is_ambiguous_person("李娜")
+    assert not is_ambiguous_person("康永来") and not is_ambiguous_person("卡斯滕·芬克")
+
+
+def test_link_doc_covers_ents_and_relation_parts() -> None:
+    text = "北京大学法学院教授易明说。"
+    doc = Sentencizer()(CharTokenizer(_VOCAB)(text))
+    doc.ents = [doc.char_span(0, 7, label="ORG"), doc.char_span(9, 11, label="PERSON")]
+    doc = RelationExtractor()(doc)
+    assert isinstance(doc, Doc)
+    links = Linker().link(doc)
+    assert {(0, 7), (9, 11), (0, 4)} <= set(links)
+    assert links[(0, 4)].label == "北京大学" and links[(0, 4)].type == "ORG"
+
+
+def test_entity_for_names_outside_ents() -> None:
+    table = AliasTable()
+    table.add("人民网", "人民网", "ORG")
+    entity = Linker(table).entity_for("谷业凯", "PERSON")
+    assert entity.iri == entity_iri("PERSON", "谷业凯") and entity.label == "谷业凯"
+
+
+# --- alias tables -------------------------------------------------------------------------------
+
+
+def _store() -> ox.Store:
+    store = ox.Store()
+    graph = ox.NamedNode("https://w3id.org/kg-news/graph/x")
+    node = ox.NamedNode(entity_iri("PROJECT", "中国药品价格登记系统"))
+    for p, o in (
+        (
+            "http://www.w3.org/2000/01/rdf-schema#label",
+            ox.Literal("中国药品价格登记系统", language="zh"),
+        ),
+        ("http://schema.org/alternateName", ox.Literal("中国药登", language="zh")),
+        (
+            "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+            ox.NamedNode("http://schema.org/Project"),
+        ),
+    ):
+        store.add(ox.Quad(node, ox.NamedNode(p), o, graph))
+    evidence = ox.NamedNode("https://w3id.org/kg-news/article/1/evidence/1")
+    kg = "https://w3id.org/kg-news/ontology#"
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    for p, o in (
+        (rdf + "type", ox.NamedNode(kg + "Evidence")),
+        (rdf + "subject", node),
+        (rdf + "predicate", ox.NamedNode("http://schema.org/alternateName")),
+        (rdf + "object", ox.Literal("中国药登", language="zh")),
+        (kg + "sentence", ox.Literal("中国药品价格登记系统(简称“中国药登”)上线。")),
+        (kg + "extractor", ox.Literal("rule:alias/abbreviation")),
+    ):
+        store.add(ox.Quad(evidence, ox.NamedNode(p), o, graph))
+    return store
+
+
+def test_alias_table_from_store_and_gazetteer(tmp_path: Path) -> None:
+    store = _store()
+
+    def query(sparql: str) -> ox.QuerySolutions:
+        return store.query(sparql, use_default_graph_as_union=True)
+
+    gazetteer = tmp_path / "gazetteer.tsv"
+    gazetteer.write_text(
+        "name\tlabel\taliases\tnote\n中国科学院\tORG\t中科院|中国科学院\t\n"
+        "天问{N}号\tPROJECT\t\t\n",
+        encoding="utf-8",
+    )
+    table = load_alias_table(query, gazetteer)
+    entry = table.lookup("中国药登", "PROJECT")
+    assert entry is not None and entry.label == "中国药品价格登记系统"
+    assert entry.iri == entity_iri("PROJECT", "中国药品价格登记系统")
+    assert table.lookup("中科院", "ORG") is not None
+    assert table.lookup("中科院", "PLACE") is None
+    assert "?alt" in alias_table_query()
+    links = link(Linker(table), "中国药登上线了。", [("中国药登", "PROJECT")])
+    assert links["中国药登@0"].label == "中国药品价格登记系统"
+
+
+def test_ambiguous_alias_is_dropped() -> None:
+    table = AliasTable()
+    table.add("华科", "华中科技大学", "ORG")
+    table.add("华科", "华南理工大学", "ORG")
+    assert table.lookup("华科", "ORG") is None and ("ORG", "华科") in table.ambiguous
+
+
+def test_shipped_gazetteer_merges_cas() -> None:
+    table = load_alias_table()
+    if not len(table):
+        pytest.skip("no gazetteer shipped yet")
+    entry = table.lookup("中科院", "ORG")
+    assert entry is not None and entry.label == "中国科学院"
+
+
+def test_explain() -> None:
+    store = _store()
+    linker = Linker()
+    link(
+        linker, "中国药品价格登记系统(简称“中国药登”)上线。", [("中国药品价格登记系统", "PROJECT")]
+    )
+    answer = explain(
+        "中国药登", lambda q: store.query(q, use_default_graph_as_union=True), linker.decisions
+    )
+    (entity,) = answer.entities
+    assert entity.labels == ("中国药品价格登记系统",) and entity.types == ("PROJECT",)
+    assert entity.aliases == ("中国药登",)
+    assert entity.statements[0].extractor == "rule:alias/abbreviation"
+    assert entity.decisions and "中国药品价格登记系统" in answer.format()
+    assert "中国药登" in answer.to_json()
+    assert (
+        explain("无此实体", lambda q: store.query(q, use_default_graph_as_union=True)).entities
+        == ()
+    )
+    person = entity_iri("PERSON", "王伟", "清华大学")
+    assert "清华大学" in " ".join(explain(person, lambda q: []).entities[0].reasons)
+
+
+def test_mentions_sorted_and_unique() -> None:
+    linker = Linker()
+    out = linker.link_mentions("天问二号升空。", [Mention("天问二号", "PROJECT", 0, 4)] * 2)
+    assert list(out) == [(0, 4)] and len(linker.decisions) == 1

@@ -1,0 +1,375 @@
+"""The ``kg_relations`` rules on hand-written sentences (entities set by hand, no model)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from kg.nlp.records import Relation
+from kg.nlp.relations import Context, RelationExtractor, extract_quotes, extract_relations
+from kg.nlp.relations.dates import find_dates, parse_date
+from kg.nlp.relations.lexicon import split_parent, title_at_end, title_of_gap
+from kg.nlp.sentences import Sentencizer
+from kg.nlp.tokenizer import CharTokenizer
+
+_VOCAB = Vocab()
+
+
+def make_doc(text: str, ents: Sequence[tuple[str, str]], titles: Sequence[str] = ()) -> Doc:
+    """Tokenise, split sentences, set ``doc.ents`` (surfaces located left to right), run."""
+    doc = Sentencizer()(CharTokenizer(_VOCAB)(text))
+    spans, cursor = [], 0
+    for surface, label in ents:
+        start = text.index(surface, cursor)
+        span = doc.char_span(start, start + len(surface), label=label)
+        assert span is not None, surface
+        spans.append(span)
+        cursor = start + len(surface)
+    doc.ents = spans
+    title_spans = []
+    for title in titles:
+        start = text.index(title)
+        title_spans.append(doc.char_span(start, start + len(title), label="TITLE"))
+    doc.spans["titles"] = title_spans
+    return RelationExtractor()(doc)
+
+
+def triples(doc: Doc) -> set[tuple[str, str, str]]:
+    out = set()
+    for r in doc._.relations:
+        obj = r.object.text if r.object else r.value
+        out.add((r.subject.text, r.predicate, f"{obj}|{r.title}" if r.title else str(obj)))
+    return out
+
+
+def by_predicate(doc: Doc, predicate: str) -> list[Relation]:
+    return [r for r in doc._.relations if r.predicate == predicate]
+
+
+# --- positions ----------------------------------------------------------------------------------
+
+
+def test_org_title_person() -> None:
+    doc = make_doc(
+        "星河动力董事长刘百奇在发布会上介绍了新火箭。", [("星河动力", "ORG"), ("刘百奇", "PERSON")]
+    )
+    (rel,) = by_predicate(doc, "worksFor")
+    assert (rel.subject.text, rel.object and rel.object.text, rel.title) == (
+        "刘百奇",
+        "星河动力",
+        "董事长",
+    )
+    assert rel.extractor == "rule:position/org-title-person"
+    assert rel.confidence >= 0.85
+    assert rel.sentence == (0, len(doc.text))
+
+
+@pytest.mark.parametrize(
+    ("text", "ents", "title"),
+    [
+        (
+            "浙江大学化学系教授李华发表了论文。",
+            [("浙江大学化学系", "ORG"), ("李华", "PERSON")],
+            "教授",
+        ),
+        (
+            "上海交通大学首席研究员周敏带队。",
+            [("上海交通大学", "ORG"), ("周敏", "PERSON")],
+            "首席研究员",
+        ),
+        (
+            "长江证券首席经济学家伍戈认为。",
+            [("长江证券", "ORG"), ("伍戈", "PERSON")],
+            "首席经济学家",
+        ),
+        (
+            "国家统计局二级巡视员刘爱华出席。",
+            [("国家统计局", "ORG"), ("刘爱华", "PERSON")],
+            "二级巡视员",
+        ),
+        (
+            "联想集团的首席执行官杨元庆出席。",
+            [("联想集团", "ORG"), ("杨元庆", "PERSON")],
+            "首席执行官",
+        ),
+        (
+            "国际能源署署长法提赫·比罗尔发言。",
+            [("国际能源署", "ORG"), ("法提赫·比罗尔", "PERSON")],
+            "署长",
+        ),
+        ("小鹏汽车 CEO 何小鹏到场。", [("小鹏汽车", "ORG"), ("何小鹏", "PERSON")], "CEO"),
+    ],
+)
+def test_title_variants(text: str, ents: list[tuple[str, str]], title: str) -> None:
+    (rel,) = by_predicate(make_doc(text, ents), "worksFor")
+    assert rel.title == title
+    assert rel.subject.text == ents[1][0]
+
+
+def test_chain_gives_innermost_org_and_keeps_subunit_in_title() -> None:
+    doc = make_doc(
+        "厦门海关所属东渡海关查验科副科长林峰介绍，通关时间缩短了。",
+        [("厦门海关", "ORG"), ("东渡海关", "ORG"), ("林峰", "PERSON")],
+    )
+    assert ("林峰", "worksFor", "东渡海关|查验科副科长") in triples(doc)
+    assert ("东渡海关", "parentOrganization", "厦门海关") in triples(doc)
+
+
+def test_title_after_name_and_appointment() -> None:
+    doc = make_doc("张三，清华大学教授，长期研究芯片。", [("张三", "PERSON"), ("清华大学", "ORG")])
+    assert ("张三", "worksFor", "清华大学|教授") in triples(doc)
+    doc = make_doc(
+        "李四于2019年出任蓝箭航天首席执行官一职。", [("李四", "PERSON"), ("蓝箭航天", "ORG")]
+    )
+    (rel,) = by_predicate(doc, "worksFor")
+    assert rel.title == "首席执行官"
+    assert rel.extractor == "rule:position/person-appointed-org-title"
+    doc = make_doc("会议任命赵六为南方电网董事长。", [("赵六", "PERSON"), ("南方电网", "ORG")])
+    assert ("赵六", "worksFor", "南方电网|董事长") in triples(doc)
+
+
+def test_list_continuation_and_title_spans() -> None:
+    doc = make_doc(
+        "华为董事长梁华、轮值董事长徐直军出席。",
+        [("华为", "ORG"), ("梁华", "PERSON"), ("徐直军", "PERSON")],
+    )
+    assert {
+        ("梁华", "worksFor", "华为|董事长"),
+        ("徐直军", "worksFor", "华为|轮值董事长"),
+    } <= triples(doc)
+    # a title only the NER knows (doc.spans["titles"]) still counts
+    doc = make_doc(
+        "星火科技掌舵者王五说。", [("星火科技", "ORG"), ("王五", "PERSON")], titles=["掌舵者"]
+    )
+    assert ("王五", "worksFor", "星火科技|掌舵者") in triples(doc)
+
+
+@pytest.mark.parametrize(
+    ("text", "ents"),
+    [
+        ("据记者了解，该项目已经完工。", []),
+        ("研究员和工程师们日夜攻关。", []),
+        ("清华大学教授们认为这很重要。", [("清华大学", "ORG")]),
+        ("张三和清华大学签署了协议。", [("张三", "PERSON"), ("清华大学", "ORG")]),
+        ("清华大学的张三表示支持。", [("清华大学", "ORG"), ("张三", "PERSON")]),
+    ],
+)
+def test_no_position_without_title_and_person(text: str, ents: list[tuple[str, str]]) -> None:
+    assert by_predicate(make_doc(text, ents), "worksFor") == []
+
+
+def test_later_mention_needs_no_new_position() -> None:
+    doc = make_doc(
+        "南开大学教授陈军介绍了成果。陈军说，还要继续努力。",
+        [("南开大学", "ORG"), ("陈军", "PERSON"), ("陈军", "PERSON")],
+    )
+    assert len(by_predicate(doc, "worksFor")) == 1
+
+
+# --- founders, alumni, organisations ------------------------------------------------------------
+
+
+def test_founders() -> None:
+    doc = make_doc("小米创始人雷军出席。", [("小米", "ORG"), ("雷军", "PERSON")])
+    assert ("小米", "founder", "雷军") in triples(doc)
+    doc = make_doc("李明于2010年创办了星火科技。", [("李明", "PERSON"), ("星火科技", "ORG")])
+    assert ("星火科技", "founder", "李明") in triples(doc)
+    doc = make_doc(
+        "云帆公司由张华和李强共同创立。",
+        [("云帆公司", "ORG"), ("张华", "PERSON"), ("李强", "PERSON")],
+    )
+    assert {("云帆公司", "founder", "张华"), ("云帆公司", "founder", "李强")} <= triples(doc)
+
+
+def test_alumni() -> None:
+    doc = make_doc("王芳毕业于复旦大学，现在上海工作。", [("王芳", "PERSON"), ("复旦大学", "ORG")])
+    (rel,) = by_predicate(doc, "alumniOf")
+    assert (rel.subject.text, rel.object and rel.object.text) == ("王芳", "复旦大学")
+    doc = make_doc(
+        "刘洋先后毕业于南京大学和北京大学。",
+        [("刘洋", "PERSON"), ("南京大学", "ORG"), ("北京大学", "ORG")],
+    )
+    assert {("刘洋", "alumniOf", "南京大学"), ("刘洋", "alumniOf", "北京大学")} <= triples(doc)
+
+
+def test_parent_organizations() -> None:
+    doc = make_doc(
+        "浙江大学医学院附属第一医院开展新技术。", [("浙江大学医学院附属第一医院", "ORG")]
+    )
+    found = triples(doc)
+    assert ("浙江大学医学院附属第一医院", "parentOrganization", "浙江大学医学院") in found
+    assert ("浙江大学医学院", "parentOrganization", "浙江大学") in found
+    parent = by_predicate(doc, "parentOrganization")[0].object
+    assert parent is not None and doc.text[parent.start : parent.end] == parent.text
+    doc = make_doc(
+        "清华大学计算机系、电子系的学生参加了比赛。",
+        [("清华大学计算机系", "ORG"), ("电子系", "ORG")],
+    )
+    assert ("电子系", "parentOrganization", "清华大学") in triples(doc)
+    doc = make_doc(
+        "国家航天局下属的探月中心负责任务。", [("国家航天局", "ORG"), ("探月中心", "ORG")]
+    )
+    assert ("探月中心", "parentOrganization", "国家航天局") in triples(doc)
+    assert split_parent("中国石油化工集团公司") is None
+
+
+def test_manufacturer_location_places_projects() -> None:
+    doc = make_doc(
+        "蓝箭航天研制的朱雀三号完成试车。", [("蓝箭航天", "ORG"), ("朱雀三号", "PRODUCT")]
+    )
+    assert ("朱雀三号", "manufacturer", "蓝箭航天") in triples(doc)
+    doc = make_doc(
+        "智神星一号由星河动力自主研制。", [("智神星一号", "PRODUCT"), ("星河动力", "ORG")]
+    )
+    assert ("智神星一号", "manufacturer", "星河动力") in triples(doc)
+    doc = make_doc("位于贵州的中国天眼再获发现。", [("贵州", "PLACE"), ("中国天眼", "PROJECT")])
+    assert ("中国天眼", "location", "贵州") in triples(doc)
+    doc = make_doc("光启集团成立于2010年，总部位于深圳。", [("光启集团", "ORG"), ("深圳", "PLACE")])
+    assert ("光启集团", "location", "深圳") in triples(doc)
+    doc = make_doc("埃及首都开罗举办了展会。", [("埃及", "PLACE"), ("开罗", "PLACE")])
+    (rel,) = by_predicate(doc, "containedInPlace")
+    assert (rel.subject.text, rel.extractor) == ("开罗", "rule:place/capital")
+    doc = make_doc("浙江省杭州市发布新规。", [("浙江省杭州市", "PLACE")])
+    assert ("杭州市", "containedInPlace", "浙江省") in triples(doc)
+    doc = make_doc(
+        "中国空间站梦天实验舱完成转位。", [("中国空间站", "PROJECT"), ("梦天实验舱", "PROJECT")]
+    )
+    assert ("梦天实验舱", "isPartOf", "中国空间站") in triples(doc)
+
+
+def test_founding_dates() -> None:
+    doc = make_doc("中科星图成立于二〇〇六年，专注遥感。", [("中科星图", "ORG")])
+    assert ("中科星图", "foundingDate", "2006") in triples(doc)
+    doc = make_doc("2018年3月5日，星火科技正式成立。", [("星火科技", "ORG")])
+    assert ("星火科技", "foundingDate", "2018-03-05") in triples(doc)
+    doc = make_doc("云帆公司于2015年8月在杭州注册成立。", [("云帆公司", "ORG")])
+    assert ("云帆公司", "foundingDate", "2015-08") in triples(doc)
+    doc = make_doc("星火科技2019年组建了研发团队。", [("星火科技", "ORG")])
+    assert by_predicate(doc, "foundingDate") == []
+
+
+def test_dates() -> None:
+    assert parse_date("二〇一五年") == "2015"
+    assert parse_date("二〇二六年十二月三日") == "2026-12-03"
+    assert parse_date("2015 年 8 月 6 日") == "2015-08-06"
+    assert parse_date("2015-8") == "2015-08"
+    assert find_dates("增长3.6万亿元") == []
+
+
+# --- aliases ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "alias"),
+    [
+        ("国家药品监督管理局（简称“国家药监局”）发布公告。", "国家药品监督管理局", "国家药监局"),
+        ("国家药品监督管理局(简称国家药监局)发布公告。", "国家药品监督管理局", "国家药监局"),
+        ("星火科技有限公司（以下简称“星火科技”）公告称。", "星火科技有限公司", "星火科技"),
+        ("上海光源科学中心（下称“光源中心”）开放。", "上海光源科学中心", "光源中心"),
+        ("中国科学技术大学，简称中科大，位于合肥。", "中国科学技术大学", "中科大"),
+        ("北京天文馆又称“天象厅”，游客众多。", "北京天文馆", "天象厅"),
+        ("国际原子能机构（IAEA）发布报告。", "国际原子能机构", "IAEA"),
+        ("联合国教科文组织（英文名：UNESCO）发布报告。", "联合国教科文组织", "UNESCO"),
+    ],
+)
+def test_alias_patterns(text: str, subject: str, alias: str) -> None:
+    doc = make_doc(text, [(subject, "ORG")])
+    assert (subject, "alternateName", alias) in triples(doc)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "星火科技（2025年）发布报告。",
+        "星火科技（转自新华网）发布报告。",
+        "星火科技（杭州）发布报告。",
+        "星火科技（以下简称“公司”）发布报告。",
+    ],
+)
+def test_no_alias_from_plain_brackets(text: str) -> None:
+    assert by_predicate(make_doc(text, [("星火科技", "ORG")]), "alternateName") == []
+
+
+def test_several_aliases() -> None:
+    doc = make_doc(
+        "台湾积体电路制造股份有限公司，简称台积电、TSMC，是一家公司。",
+        [("台湾积体电路制造股份有限公司", "ORG")],
+    )
+    values = {r.value for r in by_predicate(doc, "alternateName")}
+    assert values == {"台积电", "TSMC"}
+
+
+# --- quotations ---------------------------------------------------------------------------------
+
+
+def test_quote_speaker_after_and_before() -> None:
+    text = (
+        "“我们的卫星已经完成了全部在轨测试。”航天五院研究员孙泽洲说。"
+        "孙泽洲举例，“这次的数据量是上次的十倍以上。”"
+    )
+    doc = make_doc(text, [("航天五院", "ORG"), ("孙泽洲", "PERSON"), ("孙泽洲", "PERSON")])
+    quotes = doc._.quotes
+    assert [q.speaker.text for q in quotes] == ["孙泽洲", "孙泽洲"]
+    assert quotes[0].extractor == "rule:quote/speaker-after"
+    assert quotes[1].extractor == "rule:quote/speaker-before"
+    assert doc.text[quotes[0].start : quotes[0].end] == quotes[0].text
+
+
+def test_quote_in_view_of_and_pronoun() -> None:
+    text = "“基础研究需要长期稳定的投入和耐心。”在中山大学教授黄海看来，政策很关键。"
+    doc = make_doc(text, [("中山大学", "ORG"), ("黄海", "PERSON")])
+    (quote,) = doc._.quotes
+    assert quote.speaker.text == "黄海" and quote.extractor == "rule:quote/in-view-of"
+    text = "工程师刘星参与了研制。“整个团队连续奋战了三个多月才完成。”他说。"
+    (quote,) = make_doc(text, [("刘星", "PERSON")])._.quotes
+    assert quote.speaker.text == "刘星" and quote.extractor == "rule:quote/pronoun"
+    text = "刘星和张明参与了研制。“整个团队连续奋战了三个多月才完成。”他说。"
+    assert make_doc(text, [("刘星", "PERSON"), ("张明", "PERSON")])._.quotes == []
+
+
+def test_no_quote_without_person_or_speech() -> None:
+    text = "“企业的通关效率提高了很多，成本也降下来了。”星火科技相关负责人说。"
+    assert make_doc(text, [("星火科技", "ORG")])._.quotes == []
+    text = "新一代火箭“天枢一号”由工程师刘星介绍给大家。"
+    assert make_doc(text, [("刘星", "PERSON")])._.quotes == []
+
+
+# --- plumbing -----------------------------------------------------------------------------------
+
+
+def test_pure_functions_on_context() -> None:
+    ctx = Context.from_text("星河动力董事长刘百奇说。", [("星河动力", "ORG"), ("刘百奇", "PERSON")])
+    assert [r.predicate for r in extract_relations(ctx)] == ["worksFor"]
+    assert extract_quotes(ctx) == []
+    assert extract_relations(ctx, min_confidence=0.95) == []
+
+
+def test_lexicon() -> None:
+    assert title_at_end("企业管理科副科长") == "副科长"
+    assert title_at_end("销售与服务总裁") == "总裁"
+    match = title_of_gap("销售与服务总裁")
+    assert match is not None and match.text == "销售与服务总裁" and match.has_unit
+    assert title_of_gap("在会上说") is None
+    assert title_of_gap("和团队研究员") is None
+
+
+def test_factory_in_blank_pipeline() -> None:
+    spacy = pytest.importorskip("spacy")
+    try:
+        nlp = spacy.blank("zh")
+    except Exception as error:  # another component's entry point may be broken mid-development
+        pytest.skip(f"spacy.blank('zh') fails: {error}")
+    import kg.nlp.relations
+    import kg.nlp.sentences  # noqa: F401
+
+    nlp.tokenizer = CharTokenizer(nlp.vocab)
+    nlp.add_pipe("kg_sentences")
+    nlp.add_pipe("kg_relations", config={"min_confidence": 0.5})
+    doc = nlp.make_doc("星河动力董事长刘百奇说。")
+    doc = nlp.get_pipe("kg_sentences")(doc)
+    doc.ents = [doc.char_span(0, 4, label="ORG"), doc.char_span(7, 10, label="PERSON")]
+    doc = nlp.get_pipe("kg_relations")(doc)
+    assert [r.predicate for r in doc._.relations] == ["worksFor"]
