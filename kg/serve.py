@@ -218,7 +218,7 @@ async def _protocol_request(request: Request, limit: int) -> _Request:
         query,
         update,
         params.get("default-graph-uri", []),
-        params.get("named-graph-uri", []) + params.get("using-named-graph-uri", []),
+        params.get("named-graph-uri", []),
     )
 
 
