@@ -139,6 +139,12 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     assert (doc.id, doc.path, doc.title, doc.authors) == ("stdin#1", "-", "标题在这里", ("王五",))
 
 
+def test_a_single_path_is_accepted(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("内容。", encoding="utf-8")
+    assert [d.id for d in docs_of(list(iter_documents(str(tmp_path))))] == ["a#1"]
+    assert [d.id for d in docs_of(list(iter_documents(tmp_path)))] == ["a#1"]
+
+
 def test_streaming_is_lazy(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("内容。", encoding="utf-8")
     items = iter_documents([tmp_path, tmp_path / "missing.txt"])
@@ -394,3 +400,14 @@ def test_document_from_text() -> None:
     assert doc.text == "项目成功，让世界看到了中国。"
     with pytest.raises(InputError, match="no text"):
         document_from_text("。。", id="x2")
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("新華社北京1月5日電，記者張三報導。中國科學院發佈了新的研究成果。", "big5"),
+        ("東京で新しい研究成果が発表されました。", "shift_jis"),
+    ],
+)
+def test_other_encodings_via_charset_normalizer(text: str, encoding: str) -> None:
+    assert decode_bytes(text.encode(encoding)).text == text

@@ -83,7 +83,8 @@ def _looks_like_utf16(data: bytes) -> str | None:
                 text = data.decode(name)
             except UnicodeDecodeError:
                 continue
-            if not _CONTROL.search(text):
+            high = data[1::2] if name == "utf-16-le" else data[0::2]
+            if not _CONTROL.search(text) and (0 in high or _plausible_chinese(text)):
                 return name
     return None
 

@@ -295,13 +295,15 @@ def document_from_text(
 
 
 def iter_documents(
-    paths: Iterable[str | Path], *, strict: bool = False
+    paths: Iterable[str | Path] | str | Path, *, strict: bool = False
 ) -> Iterator[Document | Problem]:
     """Yield a ``Document`` per article and a ``Problem`` per input that cannot be read.
 
     ``paths`` are files, directories (read recursively in sorted order) or ``"-"`` for
     standard input. With ``strict=True`` the first problem raises :class:`kg.errors.InputError`.
     """
+    if isinstance(paths, str | Path):  # one path given on its own, not a string to iterate
+        paths = [paths]
     reader = _Reader()
     for arg in paths:
         for item in reader.path(arg):
