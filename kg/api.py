@@ -115,10 +115,26 @@ class KnowledgeGraph:
         return Builder(self.store, self.nlp, self._linker())
 
     def build(
-        self, paths: Iterable[str | Path], *, strict: bool = False, progress: bool = False
+        self,
+        paths: Iterable[str | Path],
+        *,
+        strict: bool = False,
+        progress: bool = False,
+        workers: int = 1,
     ) -> BuildReport:
-        """Build files, folders or ``-`` (stdin) into the store; see :mod:`kg.builder`."""
-        return self.builder().build_paths(check_paths(paths), strict=strict, progress=progress)
+        """Build files, folders or ``-`` (stdin) into the store; see :mod:`kg.builder`.
+
+        ``workers`` other than 1 extract in that many processes (0: one per core), see
+        :mod:`kg.parallel`; the result is the same.
+        """
+        checked = check_paths(paths)
+        if workers == 1:
+            builder = self.builder()
+        else:
+            from kg.parallel import parallel_builder
+
+            builder = parallel_builder(self, workers)
+        return builder.build_paths(checked, strict=strict, progress=progress)
 
     def add_text(
         self, text: str, *, id: str, title: str | None = None, **metadata: str | None

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kg.errors import InputError
 from kg.graph import vocab
@@ -74,14 +74,27 @@ class Builder:
     """Builds documents into a store with one pipeline and one linker.
 
     ``report`` is updated as articles are committed, so an interrupted build can say what it
-    wrote.
+    wrote. ``workers`` other than 1 extract in that many processes (0: one per core), each
+    loading the pipeline with ``nlp_factory`` (default: a pickled copy of ``nlp``, or
+    :func:`kg.load_pipeline` when ``nlp`` is ``None``); see :mod:`kg.parallel`.
     """
 
-    def __init__(self, store: Store, nlp: Language, linker: Linker, *, batch_size: int = 32):
+    def __init__(
+        self,
+        store: Store,
+        nlp: Language | None,
+        linker: Linker,
+        *,
+        batch_size: int = 32,
+        workers: int = 1,
+        nlp_factory: Callable[[], Any] | None = None,
+    ):
         self.store = store
         self.nlp = nlp
         self.linker = linker
         self.batch_size = batch_size
+        self.workers = workers
+        self.nlp_factory = nlp_factory
         self.report = BuildReport()
 
     def build_paths(
@@ -92,6 +105,10 @@ class Builder:
     def build_documents(
         self, items: Iterable[Document | Problem], *, progress: bool = False
     ) -> BuildReport:
+        if self.workers != 1:
+            from kg.parallel import build_parallel
+
+            return build_parallel(self, items, progress=progress)
         from tqdm import tqdm
 
         started = time.perf_counter()
@@ -118,6 +135,8 @@ class Builder:
         return documents
 
     def _build_batch(self, documents: list[Document]) -> None:
+        if self.nlp is None:
+            self.nlp = (self.nlp_factory or _load_pipeline)()
         texts = (d.text for d in documents)
         for document, doc in zip(documents, self.nlp.pipe(texts), strict=True):
             links = self.linker.link(doc)
@@ -130,6 +149,12 @@ class Builder:
                 self.report.replaced += 1
             else:
                 self.report.added += 1
+
+
+def _load_pipeline() -> Language:
+    from kg.nlp import load_pipeline
+
+    return load_pipeline()
 
 
 def check_paths(paths: Iterable[str | Path]) -> list[str]:

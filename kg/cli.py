@@ -69,8 +69,16 @@ def cli(verbose: int) -> None:
 @store_option
 @click.option("--strict", is_flag=True, help="Stop at the first input that cannot be read.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@click.option(
+    "-w",
+    "--workers",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Extraction processes (0: one per core); the graph is the same for any number.",
+)
 @handle_errors
-def build(paths: tuple[str, ...], store: Path, strict: bool, quiet: bool) -> None:
+def build(paths: tuple[str, ...], store: Path, strict: bool, quiet: bool, workers: int) -> None:
     """Build files, folders or - (stdin) into the store.
 
     Reads .txt/.md pages (split into articles), .html, and .jsonl (one article a line:
@@ -80,13 +88,14 @@ def build(paths: tuple[str, ...], store: Path, strict: bool, quiet: bool) -> Non
     \b
     Examples:
       kg build seeds/
-      kg build corpus.jsonl --store /data/news-kg
+      kg build corpus.jsonl --store /data/news-kg --workers 0
       cat page.txt | kg build -
     """
     from kg.api import KnowledgeGraph
+    from kg.parallel import parallel_builder
 
     graph = KnowledgeGraph(store)
-    builder = graph.builder()
+    builder = graph.builder() if workers == 1 else parallel_builder(graph, workers)
     try:
         report = builder.build_paths(_checked(paths), strict=strict, progress=not quiet)
     except KeyboardInterrupt:
