@@ -72,9 +72,11 @@ ORG_SUFFIXES: tuple[str, ...] = tuple(
 _NOT_ORG_ENDINGS = set(
     words(
         "布局 格局 大局 全局 结局 开局 变局 当局 出局 部署 总部 内部 外部 全部 局部 东部 "
-        "西部 南部 北部 中部 本部 干部 头部 底部 顶部 上司 官司 公司"
+        "西部 南部 北部 中部 本部 干部 头部 底部 顶部 上司 官司"
     )
 )
+# Words that start with a one-character org suffix (星海科技加快部署, 相关部门).
+_NOT_ORG = set(words("部署 部门 部分 部件 部位 部落 局面 局势 局限 司法 司机 署名 厅堂"))
 _ORG_TAIL_MAX = 14
 _ORG_TAIL_BREAKS = ("所属", "下属", "旗下", "联合", "牵头", "与", "和", "及", "、")
 _ORG_TAIL_STOP = STOP_CHARS - set("与和及")
@@ -120,8 +122,7 @@ def gazetteer_candidates(text: str, gazetteer: Gazetteer) -> list[Candidate]:
             rule = "gazetteer_cue"
         else:
             rule = "gazetteer_family" if hit.family else "gazetteer"
-        priority = P_GAZETTEER - 1 if hit.family else P_GAZETTEER  # a listed name wins a tie
-        found.append(Candidate(hit.start, hit.end, hit.label, priority, rule, hit.canonical))
+        found.append(Candidate(hit.start, hit.end, hit.label, P_GAZETTEER, rule, hit.canonical))
     return found
 
 
@@ -141,7 +142,9 @@ def extend_org(text: str, start: int, end: int, blocked: Callable[[int, int], bo
             suffix = next((s for s in ORG_SUFFIXES if segment.endswith(s)), None)
             if suffix is None or segment[-2:] in _NOT_ORG_ENDINGS:
                 continue
-            if (len(suffix) == 1 and size < 3) or blocked(end, end + size):
+            if len(suffix) == 1 and (size < 3 or text[end + size - 1 : end + size + 1] in _NOT_ORG):
+                continue
+            if blocked(end, end + size):
                 continue
             new_end = end + size
             break
@@ -186,7 +189,11 @@ def resolve(candidates: Sequence[Candidate], length: int) -> list[Candidate]:
     ]
     owner: list[int] = [-1] * length
     accepted: dict[int, Candidate] = {}
-    for index, cand in enumerate(sorted(pool, key=lambda c: (-c.priority, -c.length, c.start))):
+
+    def order(c: Candidate) -> tuple[int, int, bool, int]:  # a listed name beats a family tie
+        return (-c.priority, -c.length, c.rule == "gazetteer_family", c.start)
+
+    for index, cand in enumerate(sorted(pool, key=order)):
         clashes = {owner[i] for i in range(cand.start, cand.end) if owner[i] >= 0}
         if clashes:
             absorbable = cand.absorbs_places and all(
@@ -316,14 +323,15 @@ class EntityRules:
         get_examples: Callable[[], Iterable[Any]] | None = None,
         *,
         nlp: Language | None = None,
-        gazetteer_path: str | Path | None = None,
+        gazetteer_path: str | None = None,  # a str: spaCy validates init settings with pydantic
     ) -> None:
         """Load the gazetteer (default: ``gazetteer.tsv`` in the shipped ``ontology`` folder)."""
         if gazetteer_path is None:
             from kg.resources import data_path
 
-            gazetteer_path = data_path("ontology") / GAZETTEER_FILE
-        self.gazetteer = Gazetteer.from_path(gazetteer_path)
+            self.gazetteer = Gazetteer.from_path(data_path("ontology") / GAZETTEER_FILE)
+        else:
+            self.gazetteer = Gazetteer.from_path(gazetteer_path)
 
     def match(self, doc: Doc, text: str | None = None) -> list[Candidate]:
         """The resolved candidates for ``doc`` (pure: ``doc`` is not changed)."""
