@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from kg.api import KnowledgeGraph
     from kg.builder import Builder, BuildReport
     from kg.link.linker import Linker
+    from kg.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -328,12 +329,18 @@ def build_parallel(
         pool.close()
 
 
+def prepare_store(store: Store) -> None:
+    """What :meth:`KnowledgeGraph.builder` does to a store before a build: load the ontology."""
+    from kg.resources import data_path
+
+    store.ensure_ontology(sorted(data_path("ontology").glob("*.ttl")))
+
+
 def parallel_builder(graph: KnowledgeGraph, workers: int) -> Builder:
     """A :class:`Builder` over ``graph``'s store whose pipeline is loaded only in the workers."""
     from kg.builder import Builder
-    from kg.resources import data_path
 
-    graph.store.ensure_ontology(sorted(data_path("ontology").glob("*.ttl")))
+    prepare_store(graph.store)
     factory = pipeline_factory(graph._nlp)
     return Builder(graph.store, None, graph._linker(), workers=workers, nlp_factory=factory)
 

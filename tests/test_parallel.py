@@ -55,14 +55,21 @@ def standin_pipeline() -> Language:
     return nlp
 
 
-def write_corpus(folder: Path, articles: int, extra: dict[str, str] | None = None) -> Path:
+def write_corpus(
+    folder: Path, articles: int, extra: dict[str, str] | None = None, prefix: str = "a"
+) -> Path:
     path = folder / "corpus.jsonl"
     with path.open("w", encoding="utf-8") as out:
         for n in range(articles):
             person, org = PEOPLE[n % len(PEOPLE)], ORGS[n % len(ORGS)]
             text = f"第{n}篇。{org}研究员{person}说，新成果发布了。{PEOPLE[(n + 1) % 5]}表示祝贺。"
             text = (extra or {}).get(str(n), text)
-            record = {"id": f"a{n:03d}", "text": text, "title": f"标题{n}", "authors": [person]}
+            record = {
+                "id": f"{prefix}{n:03d}",
+                "text": text,
+                "title": f"标题{n}",
+                "authors": [person],
+            }
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return path
 
