@@ -331,7 +331,15 @@ def test_normalize_chars(raw: str, expected: str) -> None:
         ("科睿唯安发布的 2025 年度，有 700 多名。", "科睿唯安发布的2025年度，有700多名。"),
         ("学生和 IT 教师，“AI 手机”。", "学生和IT教师，“AI手机”。"),
         ("Hello   big  world.", "Hello big world."),
-        ("This is a broken\nEnglish line.", "This is a broken English line."),
+        ("研发投入超3.\n6万亿元。", "研发投入超3.6万亿元。"),
+        ("成功培育出绿色超级稻品种。\n”徐建龙介绍。", "成功培育出绿色超级稻品种。”徐建龙介绍。"),
+        (
+            "酒泉卫星发射中心，商业火箭“天龙三号”\n蓄势待发。",
+            "酒泉卫星发射中心，商业火箭“天龙三号”蓄势待发。",
+        ),
+        ("他说：“很好。”\n第二段。", "他说：“很好。”\n第二段。"),
+        ("（完）\n下一段。", "（完）\n下一段。"),
+        ("A broken line, in English and\nwrapped.", "A broken line, in English and wrapped."),
         ("中　国　人\u00a0民，好。", "中国人民，好。"),
     ],
 )

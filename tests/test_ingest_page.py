@@ -9,7 +9,7 @@ import pytest
 from kg.ingest import Document, iter_documents
 from kg.ingest.bylines import parse_bare_names, parse_byline, parse_lead_in, parse_source
 from kg.ingest.normalize import normalize_chars
-from kg.ingest.page import PageArticle, split_page
+from kg.ingest.page import PageArticle, split_page, unwrap
 
 
 def split(text: str) -> list[PageArticle]:
@@ -260,3 +260,34 @@ def test_seed_spans_map_to_the_original(seeds_dir: Path, stem: str, word: str) -
             hits += 1
             start = doc.text.find(word, start + 1)
     assert hits
+
+
+def hard_wrap(text: str, width: int) -> str:
+    """Re-typeset a page the way fixed-width exports do: every line cut at ``width`` chars."""
+    lines = (line.strip() for line in text.split("\n"))
+    return "\n".join(
+        "\n".join(line[i : i + width] for i in range(0, len(line), width)) for line in lines if line
+    )
+
+
+@pytest.mark.parametrize("width", [20, 26, 30, 37])
+@pytest.mark.parametrize(
+    ("stem", "expected"),
+    [("000_80a7bdd84154d8e7", SEED_000), ("001_d831d99997b5adf2", SEED_001)],
+)
+def test_hard_wrapped_seed_pages_split_the_same(
+    seeds_dir: Path, stem: str, expected: list[tuple[str, tuple[str, ...], str | None]], width: int
+) -> None:
+    page = hard_wrap((seeds_dir / f"{stem}.txt").read_text(encoding="utf-8"), width)
+    arts = split(page)
+    assert [(a.title, a.authors, a.source) for a in arts] == expected
+    for art in arts:
+        for i, ch in enumerate(art.text):
+            o = art.offsets.to_original(i)
+            assert page[o] == ch or (ch in " \n" and page[o].isspace())
+
+
+def test_seed_pages_are_not_mistaken_for_wrapped(seeds_dir: Path) -> None:
+    for path in sorted(seeds_dir.glob("*.txt")):
+        text, mapping = normalize_chars(path.read_text(encoding="utf-8"))
+        assert unwrap(text, mapping)[0] == text

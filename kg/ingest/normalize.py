@@ -25,7 +25,13 @@ from kg.ingest.records import OffsetBuilder, OffsetMap
 #: full-width punctuation that Chinese text uses natively and that is therefore kept as is
 KEEP_FULLWIDTH = frozenset("！（），：；？")
 #: characters that end a paragraph; a line ending otherwise continues on the next line
-TERMINAL = frozenset("。！？!?…”』」）)】.．：:—~～")
+TERMINAL = frozenset("。！？!?…．.：:—~～")
+#: closing quotes and brackets: they end a paragraph only after a TERMINAL character
+#: (``…重视。”``), or when the whole line is bracketed (``（完）``), not in ``“天龙三号”``
+CLOSERS = frozenset("”』」）)】’\"'》")
+_OPENERS = frozenset("“『「（(【‘\"'《")
+#: characters a line cannot start with (Chinese line-breaking rules): such a line continues
+NO_LINE_START = frozenset("”』」）)】’》，。、；：！？,.;:!?…%％")
 
 # dropped characters: zero-width, BOM, soft hyphen, C0/C1 controls other than \t \n \v \f \r;
 # and the \r of a \r\n pair
@@ -47,7 +53,16 @@ def is_wide(ch: str) -> bool:
 
 def ends_sentence(text: str) -> bool:
     """True when ``text`` ends with paragraph-final punctuation."""
-    return bool(text) and text[-1] in TERMINAL
+    if not text:
+        return False
+    if text[-1] in TERMINAL:
+        return True
+    if text[-1] not in CLOSERS:
+        return False
+    if text[0] in _OPENERS and len(text) <= 40:
+        return True  # a bracketed line: （完）, 【编者按】
+    core = text.rstrip("".join(CLOSERS))
+    return bool(core) and core[-1] in TERMINAL
 
 
 def normalize_chars(text: str) -> tuple[str, OffsetMap]:
@@ -119,20 +134,34 @@ def _narrow_word(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
+def mostly_latin(text: str) -> bool:
+    """True when fewer than half of the (first 10,000) characters are wide (CJK)."""
+    sample = text[:10_000]
+    return sum(1 for c in sample if is_wide(c)) * 2 < len(sample)
+
+
+def continues(prev: str, nxt: str) -> bool:
+    """Whether line ``nxt`` continues the sentence of line ``prev`` (both stripped, non-empty)."""
+    if prev[-1] in ".．" and nxt[0].isdigit():
+        return True  # a decimal number cut in two: 3. / 6万亿元
+    return not ends_sentence(prev) or nxt[0] in NO_LINE_START
+
+
 def assemble(
     text: str, mapping: OffsetMap, pieces: Sequence[Piece], builder: OffsetBuilder | None = None
 ) -> tuple[str, OffsetMap]:
     """Join ``pieces`` of ``text`` into paragraphs (see the module docstring)."""
     out = builder or OffsetBuilder()
+    latin = mostly_latin(text)
     prev: Piece | None = None
     for piece in pieces:
         line = piece.line
         if prev is not None:
             sep_origin = mapping.to_original(min(prev.line.end, mapping.length))
-            joined = not (prev.heading or piece.heading or ends_sentence(prev.line.text))
+            joined = not (prev.heading or piece.heading) and continues(prev.line.text, line.text)
             if not joined:
                 out.add("\n", sep_origin)
-            elif _narrow_word(out.last_char()) and _narrow_word(line.text[0]):
+            elif latin and _narrow_word(out.last_char()) and _narrow_word(line.text[0]):
                 out.add(" ", sep_origin)
         add_line(out, text, mapping, line, keep_spaces=piece.heading)
         prev = piece
@@ -143,9 +172,9 @@ def is_heading_like(text: str, max_len: int = 40) -> bool:
     """A short line without clause punctuation that does not end a sentence: a headline shape."""
     if not 2 <= len(text) <= max_len:
         return False
-    if any(c in "，。；;" for c in text):
+    if any(c in "，。；;," for c in text):
         return False
-    if text[-1] in "、，,：:（(“《":
+    if text[-1] in "、，,：:（(“《.．":
         return False
     return sum(1 for c in text if c.isalnum()) >= 2
 

@@ -27,19 +27,24 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from kg.ingest.bylines import parse_bare_names, parse_byline, parse_lead_in, parse_source
 from kg.ingest.normalize import (
     Line,
     Piece,
     assemble,
+    continues,
     ends_sentence,
     is_heading_like,
+    is_wide,
     iter_lines,
+    mostly_latin,
 )
-from kg.ingest.records import OffsetMap
+from kg.ingest.records import OffsetBuilder, OffsetMap
 
 _TWO_PART = re.compile(r"\S \S")
 
@@ -256,16 +261,67 @@ class _Splitter:
         return self.drafts
 
 
+def _display_width(text: str) -> int:
+    return sum(2 if is_wide(c) else 1 for c in text)
+
+
+def wrap_width(lines: Sequence[Line]) -> tuple[Callable[[str], int], int] | None:
+    """The measure and width at which a page was hard-wrapped, if it clearly was.
+
+    A page is wrapped when many unfinished lines share (nearly) the same length, counted in
+    characters or in display columns (CJK = 2).
+    """
+    open_lines = [ln.text for ln in lines if len(ln.text) >= 8 and not ends_sentence(ln.text)]
+    for measure, slack in ((len, 1), (_display_width, 2)):
+        sizes = Counter(measure(t) for t in open_lines)
+        if not sizes:
+            return None
+        width, _ = sizes.most_common(1)[0]
+        near = sum(n for size, n in sizes.items() if width - slack <= size <= width)
+        if near >= 5 and near >= 0.5 * len(open_lines):
+            return measure, width - slack
+    return None
+
+
+def unwrap(text: str, mapping: OffsetMap) -> tuple[str, OffsetMap]:
+    """Join the lines of a hard-wrapped page (see :func:`wrap_width`); else return it as is."""
+    lines = list(iter_lines(text))
+    found = wrap_width(lines)
+    if found is None:
+        return text, mapping
+    measure, least = found
+    latin = mostly_latin(text)
+    out = OffsetBuilder()
+    pos = 0
+    for line, nxt in pairwise(lines):
+        if measure(line.text) < least:
+            continue
+        soft_end = line.text[-1] in "：:—,，；;、"  # a full line ending so was cut, not finished
+        if not (soft_end or continues(line.text, nxt.text)):
+            continue
+        if parse_byline(nxt.text) or parse_source(nxt.text) or parse_lead_in(nxt.text):
+            continue
+        out.add_mapped(text, mapping, pos, line.end)
+        if latin and line.text[-1].isascii() and nxt.text[0].isascii():
+            out.add(" ", mapping.to_original(line.end))
+        pos = nxt.start
+    out.add_mapped(text, mapping, pos, len(text))
+    return out.build()
+
+
 def split_page(
     text: str, mapping: OffsetMap | None = None, headings: Mapping[int, int] | None = None
 ) -> list[PageArticle]:
     """Split the normalised page ``text`` into articles.
 
     ``mapping`` maps ``text`` into the original (identity if omitted); ``headings`` optionally
-    gives Markdown heading levels by 0-based line number. Articles without any text are dropped;
+    gives Markdown heading levels by 0-based line number; without them, a hard-wrapped page is
+    unwrapped first (:func:`unwrap`). Articles without any text are dropped;
     an article that only has a headline gets the headline as its text.
     """
     mapping = mapping or OffsetMap.identity(len(text))
+    if not headings:
+        text, mapping = unwrap(text, mapping)
     articles: list[PageArticle] = []
     for draft in _Splitter(text, headings or {}).run():
         pieces = draft.pieces
