@@ -32,6 +32,9 @@ def main() -> int:
     parser.add_argument("--file", type=Path, default=DEFAULT)
     parser.add_argument("--mode", choices=("auto", "pipeline", "gold-entities"), default="auto")
     parser.add_argument("--errors", type=int, default=0, help="print this many errors")
+    parser.add_argument(
+        "--name-prefix", action="store_true", help="also score locations read from company names"
+    )
     parser.add_argument("--limit", type=int, default=0, help="only the first N sentences")
     args = parser.parse_args()
 
@@ -52,7 +55,9 @@ def main() -> int:
                 "using gold entity spans",
                 file=sys.stderr,
             )
-    report = evaluate(examples, run, mode, keep_errors=args.errors)
+    report = evaluate(
+        examples, run, mode, keep_errors=args.errors, include_name_prefix=args.name_prefix
+    )
     print(f"file: {args.file}")
     print(report.format())
     for kind, text, triple in report.errors:

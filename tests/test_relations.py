@@ -249,6 +249,18 @@ def test_founding_dates() -> None:
     assert ("云帆公司", "foundingDate", "2015-08") in triples(doc)
     doc = make_doc("星火科技2019年组建了研发团队。", [("星火科技", "ORG")])
     assert by_predicate(doc, "foundingDate") == []
+    doc = make_doc("云帆公司成立于1998年的前身是一家工厂。", [("云帆公司", "ORG")])
+    assert ("云帆公司", "foundingDate", "1998") in triples(doc)
+    doc = make_doc("云帆集团，其前身是成立于1979年的云帆工厂。", [("云帆集团", "ORG")])
+    assert by_predicate(doc, "foundingDate") == []
+
+
+def test_location_from_company_name() -> None:
+    doc = make_doc("青岛海纳电子有限公司发布新品。", [("青岛海纳电子有限公司", "ORG")])
+    (rel,) = by_predicate(doc, "location")
+    assert rel.object is not None and rel.object.text == "青岛"
+    assert rel.extractor == "rule:location/name-prefix"
+    assert by_predicate(make_doc("北京大学发布报告。", [("北京大学", "ORG")]), "location") == []
 
 
 def test_dates() -> None:

@@ -33,6 +33,7 @@ from kg.nlp.relations.organizations import (
     extract_founding_dates,
     extract_locations,
     extract_manufacturers,
+    extract_name_locations,
     extract_parents,
 )
 from kg.nlp.relations.positions import extract_alumni, extract_founders, extract_positions
@@ -55,6 +56,7 @@ RULES: tuple[Callable[[Context], list[Relation]], ...] = (
     extract_alumni,
     extract_parents,
     extract_locations,
+    extract_name_locations,
     extract_manufacturers,
     extract_founding_dates,
     extract_places,

@@ -323,3 +323,41 @@ def split_parent(name: str) -> tuple[str, int] | None:
         if ends_with_subunit_head(child):
             return parent, cut
     return None
+
+
+# --- places -------------------------------------------------------------------------------------
+
+#: Provinces and large cities, as company names begin with them (青岛金暖阳燃气取暖器有限公司).
+PLACE_PREFIXES: frozenset[str] = frozenset(
+    """
+    北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南
+    广东 海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门 深圳 广州
+    杭州 南京 武汉 成都 西安 苏州 青岛 大连 宁波 厦门 长沙 郑州 济南 沈阳 哈尔滨 长春 合肥 福州
+    南昌 昆明 贵阳 南宁 兰州 太原 石家庄 呼和浩特 乌鲁木齐 银川 西宁 拉萨 海口 三亚 无锡 常州 佛山
+    东莞 珠海 温州 烟台 潍坊 绍兴 嘉兴 台州 金华 泉州 中山 惠州 洛阳 徐州 南通 扬州 镇江 唐山 保定
+    淄博 临沂 芜湖
+    """.split()  # noqa: SIM905
+)
+_COMPANY_END = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团公司|集团|公司)$")
+_ADMIN_PREFIX = re.compile(r"^[\u4e00-\u9fff]{2,3}(?:市|县)")
+
+
+def place_prefix(org_name: str) -> str | None:
+    """The place a company name starts with (``青岛金暖阳…有限公司`` → ``青岛``; ``淮南市…`` →
+    ``淮南市``), or ``None`` for other organisations."""
+    if not _COMPANY_END.search(org_name):
+        return None
+    found: str | None = None
+    for size in (4, 3, 2):
+        head = org_name[:size]
+        if head in PLACE_PREFIXES:
+            found = head
+            if org_name[size : size + 1] in ("省", "市"):
+                found = org_name[: size + 1]
+            break
+    if found is None:
+        match = _ADMIN_PREFIX.match(org_name)
+        found = match.group() if match else None
+    if found is None or len(_COMPANY_END.sub("", org_name)) - len(found) < 2:
+        return None
+    return found

@@ -11,6 +11,8 @@ Rules (extractor names after ``rule:``):
 - ``location/located-in`` (0.8; 0.75 across a comma): ORG/PROJECT/EVENT 位于/坐落于/地处/落户/
   创立于 PLACE;
   ``location/located-place-of`` (0.85): 位于 PLACE 的 ORG/PROJECT/EVENT (位于广东的江门中微子实验).
+- ``location/name-prefix`` (0.7): a company name starting with a province, a large city or a
+  …市/…县 is located there (青岛金暖阳燃气取暖器有限公司 → 青岛).
 - ``manufacturer/org-made-product`` (0.75): ORG 研制/推出/发布/打造/生产 … PRODUCT (same clause);
   ``manufacturer/product-by-org`` (0.85): PRODUCT 由 ORG 研制.
 - ``founding/date-cue`` (0.9; 0.8 across a comma): ORG … 成立于/创建于/创办于 DATE, ORG 于 DATE
@@ -28,7 +30,12 @@ import re
 from kg.nlp.records import Mention, Relation
 from kg.nlp.relations.base import CLAUSE_END, Context, relation
 from kg.nlp.relations.dates import find_dates
-from kg.nlp.relations.lexicon import PARENT_CUES, ends_with_subunit_head, split_parent
+from kg.nlp.relations.lexicon import (
+    PARENT_CUES,
+    ends_with_subunit_head,
+    place_prefix,
+    split_parent,
+)
 
 _LOCATED = ("ORG", "PROJECT", "EVENT")
 _LOC_CUE = re.compile(
@@ -42,7 +49,7 @@ _MADE = re.compile(
 _MADE_BY = re.compile(r"^[”’」]?(?:号|火箭|运载火箭)?(?:是|系)?由$")
 _MADE_BY_VERB = re.compile(r"^(?:自主|独立|联合|负责)?(?:研制|研发|生产|制造|设计|开发|打造|推出)")
 _FOUND_BEFORE = re.compile(
-    r"(?:成立|创立|创建|创办|组建|始建|建立|注册成立|创设)(?:于|时间为|时间是|日期为)[：:]?\s*$"
+    r"(?:成立|创立|创建|创办|组建|始建|建立|注册成立|创设|创业)(?:于|时间为|时间是|日期为)[：:]?\s*$"
 )
 _FOUND_AFTER = re.compile(
     r"^\s*(?:在[^，。；“”]{1,20}?)?(?:正式|注册|登记|宣告|挂牌|合并)*"
@@ -52,7 +59,7 @@ _FOUND_AFTER = re.compile(
 _VERB_DONE = re.compile(r"^(?:$|[，,。；;！!？?、）)]|的|以来|时|后|之初|至今|初期|之时|伊始)")
 #: 2011年，周海在上海创办了 ORG: a date, then the founding verb right before an ORG.
 _LATER_FOUNDED = re.compile(
-    r"^[，,]?[^。；“”]{0,20}?(?:参与|共同|联合|合并|一手)?(?:创办|创立|创建|成立|组建)了?(?=.)"
+    r"^[，,]?[^。；“”年]{0,20}?(?:参与|共同|联合|合并|一手)?(?:创办|创立|创建|成立|组建)了?(?=.)"
 )
 _ORG_FOUNDED = re.compile(r"^(?:正式|宣告|挂牌)?(?:成立|创立|组建)(?!\d)")
 
@@ -163,6 +170,25 @@ def extract_locations(ctx: Context) -> list[Relation]:
     return out
 
 
+def extract_name_locations(ctx: Context) -> list[Relation]:
+    """A company name that starts with a place is located there (青岛金暖阳…有限公司 → 青岛)."""
+    out: list[Relation] = []
+    for org in ctx.mentions:
+        if org.label != "ORG":
+            continue
+        place = place_prefix(org.text)
+        if place is None:
+            continue
+        where = ctx.starting_at(org.start)
+        obj = ctx.sub_mention(org.start, org.start + len(place), "PLACE")
+        if where is not None and where.label == "PLACE" and where.end <= org.end:
+            obj = where
+        out.append(
+            relation(org, "location", obj, ctx.sentence_of(org.start), "location/name-prefix", 0.7)
+        )
+    return out
+
+
 def extract_manufacturers(ctx: Context) -> list[Relation]:
     out: list[Relation] = []
     for sentence in ctx.sentences:
@@ -233,12 +259,27 @@ def extract_founding_dates(ctx: Context) -> list[Relation]:
                 if subject is not None and subject.label != "ORG":
                     continue
             elif _FOUND_BEFORE.search(before):
-                nxt = ctx.starting_at(end + 1) if after.startswith("的") else None
-                if nxt is not None and nxt.label == "ORG":
-                    subject = nxt  # 成立于1979年的中国黄金总公司
+                if after.startswith("的"):
+                    # 成立于1956年的（株）好丽友: the one named after 的; else the clause's ORG
+                    # (力拓集团成立于1873年的跨国性…); else none
+                    # (其前身是成立于1979年的中国黄金总公司)
+                    named = re.match(r"^的(?:[（(][^）)]{1,4}[）)])?", after)
+                    assert named is not None
+                    subject = ctx.starting_at(end + named.end())
+                    if subject is None or subject.label != "ORG":
+                        subject = None
+                        preceding = [o for o in orgs if o.end <= start]
+                        if not preceding or not _no_break(ctx.text[preceding[-1].end : start]):
+                            continue
             elif later is not None and ctx.starting_at(end + later.end()) is not None:
                 org = ctx.starting_at(end + later.end())
-                if org is not None and org.label == "ORG":
+                if (
+                    org is not None
+                    and org.label == "ORG"
+                    and not re.match(
+                        r"^[^，,。]{0,4}(?:之后|以后|后|之前|以前)", ctx.text[org.end :]
+                    )
+                ):
                     out.append(
                         relation(
                             org,

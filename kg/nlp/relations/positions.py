@@ -339,6 +339,11 @@ def extract_alumni(ctx: Context) -> list[Relation]:
                 r"^[^，,。]{0,3}(?:女儿|儿子|妻子|丈夫|父亲|母亲)", gap
             ):
                 continue
+            if re.search(
+                r"(?:之女|之子|女儿|儿子|妻子|丈夫|父亲|母亲|父|母)为?$",
+                ctx.text[max(0, person.start - 3) : person.start],
+            ):
+                continue  # 母亲为朱德之女朱敏: a relative, not the sentence's subject
             if "“" in gap or "”" in gap or "。" in gap:
                 continue
             if not _no_break(gap):
