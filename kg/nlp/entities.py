@@ -42,6 +42,7 @@ from kg.nlp.entity_gazetteer import (
 )
 from kg.nlp.patterns import (
     CLASS_NOUN_RE,
+    CLASS_NOUNS,
     P_ALIAS,
     P_BOOK_TITLE,
     P_GAZETTEER,
@@ -117,8 +118,10 @@ def gazetteer_candidates(text: str, gazetteer: Gazetteer) -> list[Candidate]:
         if not _aligned(text, hit.start, hit.end):
             continue
         if hit.needs_cue:
-            if not _has_cue(text, hit):
-                continue
+            after = hit.end + 1 if text[hit.end : hit.end + 1] in "”」』" else hit.end
+            noun = CLASS_NOUN_RE.match(text, after)
+            if not _has_cue(text, hit) or (noun and CLASS_NOUNS[noun.group()] != hit.label):
+                continue  # “星火”计划 is a programme, not the 星火 model
             rule = "gazetteer_cue"
         else:
             rule = "gazetteer_family" if hit.family else "gazetteer"

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 # Priorities: higher wins an overlap; the model's own spans sit at MODEL.
 P_BOOK_TITLE = 100
+P_ORDINAL_EVENT = 95  # 第十五次全国代表大会, 二十届四中全会: an event instance, over an ORG inside
 P_GAZETTEER = 90
 P_QUOTED = 85
 P_ALIAS = 85
@@ -79,6 +80,7 @@ CLASS_NOUN_BEFORE = re.compile("(?:" + CLASS_NOUN_RE.pattern + ")$")
 # Verbs that introduce a made thing when they stand right before the quoted name.
 PRODUCT_VERBS = ("发布", "推出", "研制", "研发", "打造", "上线", "亮相")
 _VERB_GAP = set("了的首款新一代全 ")
+_VERB_CUE_MAX = 8  # longer quoted text after 推出的 is a slogan or a title, not a product name
 _NOUN_GAP = set("—-–：: ")
 
 # Characters a name cannot contain: function words, clause punctuation, quotes, brackets.
@@ -103,14 +105,19 @@ _PARTY_EVENT = re.compile(
 )
 
 _ANCHOR_WORDS = ("中国", "国家", "全国", "国际", "世界", "全球", "中央", "亚洲")
+_PROJECT_ANCHORS = ("中国", "国家", "全国")
+# Verbs inside a would-be event name show a clause (全国妇联主席某某出席会议), not a name.
+_EVENT_BODY_VERBS = words("出席 参加 召开 举行 举办 主持 闭幕 开幕 讨论 通过 部署 强调 指出")
+_DATE_START = re.compile(r"[一二三四五六七八九十〇零0-9]+[月日]")
 _STOP = "".join(sorted(STOP_CHARS - set("与和")))
 _BODY = rf"(?:(?![{_STOP}])[{_CJK}A-Za-z0-9]|—|[(（][{_CJK}]{{1,6}}[)）])"
 _PROJECT_SUFFIX = re.compile(rf"{_BODY}{{1,14}}?(?:实验|工程|计划|装置|观测站|平台|系统)")
 _EVENT_SUFFIX = re.compile(
-    rf"{_BODY}{{2,14}}?(?:会议|大会|论坛|博览会|峰会|航展|运动会|展览会|交易会|电子展|年会)"
+    rf"{_BODY}{{2,16}}?(?:会议|大会|论坛|博览会|峰会|航展|运动会|展览会|交易会|电子展|年会)"
 )
 _YEAR_PREFIX = re.compile(r"(?:(?:19|20)[0-9]{2}|[〇零一二三四五六七八九]{4}) ?年? ?")
-_EDITION_PREFIX = re.compile(rf"第(?:{_NUMERAL}|[0-9]+)届")
+_EDITION_PREFIX = re.compile(rf"第(?:{_NUMERAL}|[0-9]+)[届次]")
+_ORDINAL = re.compile(rf"第(?:{_NUMERAL}|[0-9]+)[届次]|{_NUMERAL}届")
 # An anchor followed by a verb is a subject, not the start of a name (中国搭建…平台).
 _ANCHOR_VERBS = words(
     "搭建 建设 建成 构建 打造 推出 发布 启动 开展 实施 推动 推进 加快 加强 完善 提出 "
@@ -133,6 +140,8 @@ def _quote_cue_label(text: str, open_at: int, close_at: int) -> str | None:
     """The label cued around the quoted name whose quotes sit at ``open_at`` and ``close_at``."""
     after = text[close_at + 1 : close_at + 6]
     if after.startswith("号"):
+        if not all(_is_cjk(ch) for ch in text[open_at + 1 : close_at]):
+            return None  # “皖K11625”号 is a licence plate, not a spacecraft
         noun = CLASS_NOUN_RE.match(after, 1)
         if noun:
             return CLASS_NOUNS[noun.group()]
@@ -155,7 +164,9 @@ def _label_before(text: str, open_at: int) -> str | None:
         noun = CLASS_NOUN_BEFORE.search(head)
         if noun:
             return CLASS_NOUNS[noun.group()]
-    if all(ch in _VERB_GAP for ch in gap) and head.endswith(PRODUCT_VERBS):
+    name_length = text.find("”", open_at) - open_at - 1
+    verb_cue = all(ch in _VERB_GAP for ch in gap) and head.endswith(PRODUCT_VERBS)
+    if verb_cue and 0 < name_length <= _VERB_CUE_MAX:
         return "PRODUCT"
     return None
 
@@ -211,7 +222,7 @@ def party_events(text: str) -> list[Candidate]:
     if not any(cue in text for cue in ("全会", "次会议", "党的", "中共")):
         return []
     return [
-        Candidate(m.start(), m.end(), "EVENT", P_QUOTED, "party_event")
+        Candidate(m.start(), m.end(), "EVENT", P_ORDINAL_EVENT, "party_event")
         for m in _PARTY_EVENT.finditer(text)
     ]
 
@@ -233,7 +244,9 @@ def suffix_names(text: str, place_starts: Iterable[int] = ()) -> list[Candidate]
     for anchor in _anchors(text, places):
         if anchor not in places and text.startswith(_ANCHOR_VERBS, anchor + 2):
             continue
-        match = _PROJECT_SUFFIX.match(text, anchor)
+        match = None
+        if anchor in places or text.startswith(_PROJECT_ANCHORS, anchor):
+            match = _PROJECT_SUFFIX.match(text, anchor)
         if match and any(word in match.group() for word in _ABSTRACT):
             match = None
         if match and text[match.end() : match.end() + 1] not in _PROJECT_NEXT:
@@ -241,27 +254,34 @@ def suffix_names(text: str, place_starts: Iterable[int] = ()) -> list[Candidate]
                 Candidate(anchor, match.end(), "PROJECT", P_SUFFIX, "project_suffix", "", True)
             )
         match = _EVENT_SUFFIX.match(text, anchor)
-        if match and any(word in match.group() for word in _ABSTRACT):
+        if match and any(word in match.group() for word in (*_ABSTRACT, *_EVENT_BODY_VERBS)):
             match = None
         if match and text[match.end() : match.end() + 1] not in _EVENT_NEXT:
-            found.append(
-                Candidate(anchor, match.end(), "EVENT", P_SUFFIX, "event_suffix", "", True)
-            )
+            found.append(_event(anchor, match))
     for prefix in (_YEAR_PREFIX, _EDITION_PREFIX):
         for lead in prefix.finditer(text):
             if lead.start() > 0 and text[lead.start() - 1].isdigit():
                 continue
             start = lead.end() if prefix is _YEAR_PREFIX else lead.start()
             match = _EVENT_SUFFIX.match(text, lead.end())
+            if match and (
+                _DATE_START.match(match.group())
+                or any(word in match.group() for word in _EVENT_BODY_VERBS)
+            ):
+                match = None
             if (
                 match
                 and match.end() - lead.end() >= 5
                 and text[match.end() :][:1] not in _EVENT_NEXT
             ):
-                found.append(
-                    Candidate(start, match.end(), "EVENT", P_SUFFIX, "event_suffix", "", True)
-                )
+                found.append(_event(start, match))
     return found
+
+
+def _event(start: int, match: re.Match[str]) -> Candidate:
+    """An event name; one with an ordinal (第十五次…大会) names a single instance: strong."""
+    priority = P_ORDINAL_EVENT if _ORDINAL.search(match.group()) else P_SUFFIX
+    return Candidate(start, match.end(), "EVENT", priority, "event_suffix", "", True)
 
 
 def find_candidates(text: str, place_starts: Iterable[int] = ()) -> list[Candidate]:
