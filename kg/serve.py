@@ -382,7 +382,8 @@ Chinese science and technology news as RDF: entities (schema:Person, schema:Orga
 their relations with evidence sentences, one named graph per article.</p>
 <ul>
 <li><code>/sparql</code> (or <code>/query</code>): GET <code>?query=...</code>, POST a form or
-<code>application/sparql-query</code>. The default graph is the union of all graphs.
+<code>application/sparql-query</code>. The default graph is the union of all graphs; a statement
+stated in several articles comes once per article graph, so use <code>DISTINCT</code>.
 Results as SPARQL JSON, XML, CSV or TSV; graphs as Turtle, N-Triples, N-Quads, JSON-LD or RDF/XML,
 chosen by the <code>Accept</code> header.</li>
 <li><code>/update</code>: SPARQL Update, only if the server allows it.</li>
