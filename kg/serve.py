@@ -1,6 +1,5 @@
-"""A SPARQL 1.1 Protocol endpoint over a ``kg`` store (Starlette + uvicorn).
-
-``create_app(store_path)`` returns the ASGI app, ``serve(store_path)`` runs it with uvicorn.
+"""A SPARQL 1.1 Protocol endpoint over a ``kg`` store (Starlette + uvicorn): ``create_app``
+returns the ASGI app, ``serve`` runs it with uvicorn.
 
 Routes
     ``/sparql`` (alias ``/query``): queries by ``GET ?query=``, by ``POST`` form-encoded
@@ -20,10 +19,10 @@ Safety
     ``allow_service``. Request bodies larger than ``max_body_bytes`` get 413. A query runs in a
     worker thread; after ``timeout_s`` the client gets 503. **pyoxigraph cannot cancel a running
     query**: the worker thread keeps evaluating until the query ends, so a few pathological
-    queries can keep the (small, bounded) worker pool busy; later queries then wait in the queue and
-    time out too. A query returning more than ``max_results`` rows (or triples) is refused with 400
-    and a message asking for a ``LIMIT``: rows are gathered before anything is sent, so an answer
-    is never silently cut.
+    queries can keep the (small, bounded) worker pool busy; later queries then wait in the queue
+    and time out too. Parsing (rdflib) runs in the worker thread as well. A query returning more
+    than ``max_results`` rows (or triples) is refused with 400 and a message asking for a
+    ``LIMIT``: rows are gathered before anything is sent, so an answer is never silently cut.
 
 Store access
     Without updates the store is opened read-only (``kg.store.Store(path, read_only=True)``), so a
@@ -36,6 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hmac
 import html
 import logging
@@ -165,14 +165,14 @@ def _run_query_in_thread(
 
 def _open_store(path: Path, read_only: bool) -> Store:
     """Open the store; a read-only open retries while a writer is swapping its files."""
-    for attempt in range(10):
-        try:
+    for _ in range(9):
+        with contextlib.suppress(RuntimeError):  # RocksDB saw files a writer just replaced
             return Store(path, read_only=read_only)
-        except RuntimeError as error:  # RocksDB saw files a concurrent writer just replaced
-            if attempt == 9:
-                raise StoreError(f"Could not open the store at {path}: {error}") from error
-            time.sleep(0.2)
-    raise AssertionError("unreachable")  # pragma: no cover
+        time.sleep(0.2)
+    try:
+        return Store(path, read_only=read_only)
+    except RuntimeError as error:
+        raise StoreError(f"Could not open the store at {path}: {error}") from error
 
 
 async def _body(request: Request, limit: int) -> bytes:
@@ -276,7 +276,10 @@ def create_app(
             raise _Refused(
                 403, "Updates need 'Authorization: Bearer <token>' with the server's update token."
             )
-        check_update(text, allow_update=True, allow_service=options.allow_service)
+        await in_thread(
+            functools.partial(check_update, allow_update=True, allow_service=options.allow_service),
+            text,
+        )
         await in_thread(store.update, text)
         await in_thread(store.flush)
         return Response(status_code=204)
@@ -298,7 +301,10 @@ def create_app(
                     "No query: pass the SPARQL text as the 'query' parameter "
                     "(GET or POST form) or POST it as application/sparql-query.",
                 )
-            kind = check_query(req.query, allow_service=options.allow_service)
+            # parsing a large text takes a while: keep it off the event loop, under the timeout
+            kind = await in_thread(
+                functools.partial(check_query, allow_service=options.allow_service), req.query
+            )
             accept = request.headers.get("accept")
             fmt = graph_format(accept) if kind.returns_graph else result_format(accept)
             body = await in_thread(_run_query_in_thread, store, req, kind, fmt, options.max_results)
