@@ -381,8 +381,7 @@ _EXAMPLE = "sparql?query=" + quote(
 
 _HOME = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>kg SPARQL endpoint</title></head>
-<body>
-<h1>kg SPARQL endpoint</h1>
+<body><h1>kg SPARQL endpoint</h1>
 <p>A SPARQL 1.1 endpoint over the knowledge graph in <code>{store}</code> ({mode}).
 Chinese science and technology news as RDF: entities (schema:Person, schema:Organization, ...),
 their relations with evidence sentences, one named graph per article.</p>
@@ -392,8 +391,7 @@ their relations with evidence sentences, one named graph per article.</p>
 stated in several articles comes once per article graph, so use <code>DISTINCT</code>.
 Results as SPARQL JSON, XML, CSV or TSV; graphs as Turtle, N-Triples, N-Quads, JSON-LD or RDF/XML,
 chosen by the <code>Accept</code> header.</li>
-<li><code>/update</code>: SPARQL Update, only if the server allows it.</li>
-<li><code>/health</code>: status as JSON.</li>
+<li><code>/update</code>: SPARQL Update, only if allowed. <code>/health</code>: status.</li>
 </ul>
 <p>Try: <a href="{example}">entities by type</a>.</p>
 </body></html>
