@@ -148,9 +148,9 @@ class KnowledgeGraph:
         return self.store.remove_graph(vocab.article_graph(doc_id))
 
     def _linker(self) -> Linker:
-        from kg.link.linker import Linker, load_alias_table
+        from kg.link import Linker, load_alias_table
 
-        return Linker(load_alias_table(self.store))
+        return Linker(load_alias_table(self.store.query))
 
     # --- reading -------------------------------------------------------------------------------
 

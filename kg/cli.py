@@ -216,6 +216,29 @@ def remove(doc_ids: tuple[str, ...], store: Path) -> None:
     graph.close()
 
 
+@cli.command()
+@store_option
+@handle_errors
+def validate(store: Path) -> None:
+    """Check the store against the graph contract's SHACL shapes (ontology/shapes.ttl).
+
+    Exit status 1 and the SHACL report when the graph does not conform.
+
+    \b
+    Example:
+      kg validate --store kg-store
+    """
+    from kg.graph.validate import validate_store
+    from kg.store import Store
+
+    report = validate_store(Store(store, read_only=True))
+    if report.conforms:
+        click.echo(f"conforms: {report.triples:,} triples checked against ontology/shapes.ttl")
+        return
+    click.echo(report.text)
+    sys.exit(1)
+
+
 def main() -> None:
     """Entry point of the ``kg`` console script."""
     from kg.commands import register_all
