@@ -16,6 +16,7 @@ EXTRA_COMMANDS: tuple[tuple[str, str], ...] = (
     ("kg.commands_consumers", "export"),
     ("kg.commands_consumers", "view"),
     ("kg.commands_consumers", "explain"),
+    ("kg.commands_scale", "shard"),
     ("kg.train.commands", "train"),
     ("kg.train.commands", "eval_group"),
 )
