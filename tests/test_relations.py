@@ -131,6 +131,25 @@ def test_title_after_name_and_appointment() -> None:
     assert ("赵六", "worksFor", "南方电网|董事长") in triples(doc)
 
 
+def test_later_clauses_about_the_subject() -> None:
+    doc = make_doc(
+        "梁伟，1965年生于广东，现任星火科技党委书记、董事长兼总裁。",
+        [("梁伟", "PERSON"), ("星火科技", "ORG")],
+    )
+    (rel,) = by_predicate(doc, "worksFor")
+    assert rel.title == "党委书记、董事长兼总裁"
+    assert rel.extractor == "rule:position/person-clause-appointed"
+    doc = make_doc(
+        "蔡明，1964年出生，云帆公司董事长、总经理。", [("蔡明", "PERSON"), ("云帆公司", "ORG")]
+    )
+    assert ("蔡明", "worksFor", "云帆公司|董事长、总经理") in triples(doc)
+    doc = make_doc(
+        "张三，星火科技董事长李四的朋友。",
+        [("张三", "PERSON"), ("星火科技", "ORG"), ("李四", "PERSON")],
+    )
+    assert triples(doc) == {("李四", "worksFor", "星火科技|董事长")}
+
+
 def test_list_continuation_and_title_spans() -> None:
     doc = make_doc(
         "华为董事长梁华、轮值董事长徐直军出席。",
@@ -182,6 +201,12 @@ def test_founders() -> None:
         [("云帆公司", "ORG"), ("张华", "PERSON"), ("李强", "PERSON")],
     )
     assert {("云帆公司", "founder", "张华"), ("云帆公司", "founder", "李强")} <= triples(doc)
+    doc = make_doc(
+        "1916年由张謇创办的大生纱厂至今仍在。", [("张謇", "PERSON"), ("大生纱厂", "ORG")]
+    )
+    assert ("大生纱厂", "founder", "张謇") in triples(doc)
+    doc = make_doc("张三的父亲创办了星火科技。", [("张三", "PERSON"), ("星火科技", "ORG")])
+    assert by_predicate(doc, "founder") == []
 
 
 def test_alumni() -> None:

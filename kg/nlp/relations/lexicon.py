@@ -62,6 +62,10 @@ CORE_TITLES: tuple[str, ...] = (
     "合伙人",
     "创始人",
     "创办人",
+    "创立者",
+    "创建人",
+    "创建者",
+    "创办者",
     "董秘",
     "董事会秘书",
     "总监",
@@ -153,7 +157,7 @@ _TITLE_FULL = re.compile(f"(?:{TITLE_PATTERN})")
 _TENSE_PREFIX = re.compile(r"^(?:的|时任|现任|原任|原|前任|前|新任|首任|曾任|现为|时为)+")
 
 #: A sub-unit between an organisation and a title: 企业管理和核查科, 销售与服务, VLBI测轨分系统.
-_UNIT = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9·&\-（）() ]{0,16}$")
+_UNIT = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9·&\-（）()、 ]{0,16}$")
 #: Words that show the stretch is a clause, not a sub-unit name.
 _CLAUSE_WORDS = re.compile(
     r"是|在|了|将|对|向|从|由|被|把|据|等|说|表示|认为|称|和团队|以|为|带领|率领|"

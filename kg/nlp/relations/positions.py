@@ -33,22 +33,34 @@ from kg.nlp.relations.base import CLAUSE_END, Context, relation
 from kg.nlp.relations.lexicon import TITLE_PATTERN, is_title, split_titles, title_of_gap
 
 _EMPLOYERS = ("ORG", "PROJECT")
-_FOUNDER_TITLES = {"创始人", "联合创始人", "创办人", "共同创始人"}
+_FOUNDER_TITLES = {
+    "创始人",
+    "联合创始人",
+    "创办人",
+    "共同创始人",
+    "创立者",
+    "创建人",
+    "创建者",
+    "创办者",
+}
+_ADVERBS = r"(?:现|曾|曾经|目前|后|同时|并|已|将|先后|还|也|又|一直|长期|自?[^，。；“”]{1,12}?起)"
 _CONNECT = re.compile(
-    r"^(?:[，,]\s*)?(?:现|曾|目前|后|同时|并|已|将|先后|于[^，。；“”]{1,12}?)?"
-    r"(?P<verb>担任|出任|兼任|升任|就任|接任|调任|任职于|当选为|当选|任)$"
+    r"^(?:[，,]\s*)?(?:同志|先生|女士)?" + _ADVERBS + r"?(?:于[^，。；“”]{1,12}?)?"
+    r"(?P<verb>担任|出任|兼任|升任|就任|接任|调任|任职于|当选为|当选|作为|任)$"
 )
 #: 任命张三为 ORG 董事长: the verb before the person, 为 between person and org.
 _APPOINT_BEFORE = re.compile(r"(?:任命|选举|推选|聘任|聘请|提名|推举|委任)$")
 #: A clause continuing the sentence's subject: …，现任 ORG 董事长.
 _CLAUSE_APPOINTED = re.compile(
-    r"[，,]\s*(?:现|曾|目前|后|同时|并|已|将|先后)?(?:担任|出任|兼任|任)$"
+    r"[，,；;]\s*" + _ADVERBS + r"?(?:担任|出任|兼任|升任|就任|接任|任|作为)$"
 )
+#: A clause that is only ORG + title: 梁庆德，1937年生于广东顺德，广东格兰仕集团有限公司董事长.
+_CLAUSE_BARE = re.compile(r"[，,；;]\s*$")
 #: Between an organisation and its title: an alias bracket (（以下简称“瑞福公司”）) may sit there.
 _GAP_BRACKET = re.compile(r"^[（(][^）)]{0,30}[）)]")
-_APPOSITION = re.compile(r"^(?:[，,（(]\s*(?:现任|现为|系|为|是)?|是|系|现为)$")
+_APPOSITION = re.compile(r"^(?:[，,（(]\s*(?:现任|现为|系|为|是)?|是|系|现为|\s+)$")
 _FOUNDED = re.compile(
-    r"(?:(?:一手|联合|共同|参与|合伙)?(?:创办|创立|创建|创设|组建)了?|(?:共同|联合|合伙|一起)成立了?|成立了)$"
+    r"(?:(?:一手|联合|共同|参与|合伙)?(?:创办|创立|创建|创设|组建)了?|(?:共同|联合|合伙|一起)?成立了?)$"
 )
 _BY_FOUNDED = re.compile(
     r"^(?:[^，。；“”]{0,16}?)(?:联合|共同|一手|合伙)?(?:创办|创立|创建|创设|组建|创始)"
@@ -151,46 +163,58 @@ def _titles_after(
     ctx: Context, mentions: list[Mention], i: int, sentence: tuple[int, int]
 ) -> list[tuple[Mention, str, str, float]]:
     person = mentions[i]
-    out: list[tuple[Mention, str, str, float]] = []
     j = i + 1
-    if j >= len(mentions) or mentions[j].label not in _EMPLOYERS:
-        # …，现任 ORG 董事长: the sentence's first mention is the subject
-        for k in range(i + 1, len(mentions)):
-            m = mentions[k]
-            if m.label == "PERSON":
-                return out
-            if m.label in _EMPLOYERS and mentions[0] is person:
-                gap = ctx.between(person, m)
-                if _CLAUSE_APPOINTED.search(gap) and "。" not in gap and "“" not in gap:
-                    j = k
-                    break
-        else:
-            return out
-        clause_subject = True
-    else:
-        clause_subject = False
-    first = True
-    while j < len(mentions) and mentions[j].label in _EMPLOYERS:
-        org = mentions[j]
-        if first and not clause_subject:
-            found = _title_after(ctx, person, org, sentence)
-        else:
-            found = _title_tail(ctx, org, sentence, "person-appointed-org-title", 0.75)
-        if found is None:
+    if j < len(mentions) and mentions[j].label in _EMPLOYERS:
+        found = _title_after(ctx, person, mentions[j], sentence)
+        if found is not None:
+            return _chain(ctx, mentions, j, found, sentence)[0]
+    if mentions[0] is not person:
+        return []
+    # later clauses about the sentence's first mention, a person: …，现任 ORG 董事长
+    out: list[tuple[Mention, str, str, float]] = []
+    k = i + 1
+    while k < len(mentions):
+        m = mentions[k]
+        if m.label == "PERSON":
             break
-        title, extractor, conf, end = found
-        if clause_subject:
-            extractor, conf = "person-clause-appointed", 0.75
-        out.append((org, title, extractor, conf))
-        first = False
-        if (
-            ctx.text[end : end + 1] != "、"
-            or j + 1 >= len(mentions)
-            or mentions[j + 1].start != end + 1
-        ):
+        gap = ctx.text[person.end : m.start]
+        if "。" in gap or "“" in gap:
+            break
+        if m.label in _EMPLOYERS:
+            appointed = _CLAUSE_APPOINTED.search(gap)
+            if appointed or _CLAUSE_BARE.search(gap):
+                extractor = "person-clause-appointed" if appointed else "person-clause-apposition"
+                found = _title_tail(ctx, m, sentence, extractor, 0.75)
+                if found is not None:
+                    chain, k = _chain(ctx, mentions, k, found, sentence)
+                    out += chain
+        k += 1
+    return out
+
+
+def _chain(
+    ctx: Context,
+    mentions: list[Mention],
+    j: int,
+    found: tuple[str, str, float, int],
+    sentence: tuple[int, int],
+) -> tuple[list[tuple[Mention, str, str, float]], int]:
+    """The first (org, title) and those listed after it: …董事长、ORG 总经理."""
+    title, extractor, conf, end = found
+    out = [(mentions[j], title, extractor, conf)]
+    while (
+        ctx.text[end : end + 1] == "、"
+        and j + 1 < len(mentions)
+        and mentions[j + 1].start == end + 1
+        and mentions[j + 1].label in _EMPLOYERS
+    ):
+        nxt = _title_tail(ctx, mentions[j + 1], sentence, extractor, min(conf, 0.75))
+        if nxt is None:
             break
         j += 1
-    return out
+        title, _, _, end = nxt
+        out.append((mentions[j], title, extractor, min(conf, 0.75)))
+    return out, j
 
 
 def _title_after(
@@ -220,6 +244,9 @@ def _title_tail(
         if ctx.text[end] == "、" and ctx.starting_at(end + 1) is not None:
             break
         end += 1
+    following = ctx.starting_at(end)
+    if following is not None and following.label == "PERSON":
+        return None  # ORG 董事长 PERSON: the title is that person's
     tail = ctx.text[org.end : end]
     for suffix in ("一职", "职务", "职位", "等职", "等职务"):
         if tail.endswith(suffix):
@@ -256,8 +283,18 @@ def extract_founders(ctx: Context) -> list[Relation]:
                                     org, "founder", p, sentence, "founder/person-founded-org", conf
                                 )
                             )
+            # 张謇创办的 ORG / 由美国药剂师希尔先生创立的 ORG
+            prev = mentions[i - 1] if i > 0 else None
+            if (
+                prev is not None
+                and prev.label == "PERSON"
+                and _FOUNDED_THE.match(ctx.between(prev, org))
+            ):
+                out.append(
+                    relation(org, "founder", prev, sentence, "founder/person-founded-the-org", 0.85)
+                )
             after = ctx.text[org.end : sentence[1]]
-            by = re.match(r"^(?:[，,]\s*)?(?:是|最早|最初)?由", after)
+            by = re.match(r"^(?:[，,]\s*)?(?:(?:是|最早|最初)?由|是)", after)
             if by is None:
                 continue
             people: list[Mention] = []
@@ -267,7 +304,7 @@ def extract_founders(ctx: Context) -> list[Relation]:
                     continue
                 gap = ctx.text[cursor : m.start]
                 if m.label == "PERSON" and (
-                    (not people and gap == "") or (people and _JOIN.match(gap))
+                    (not people and _LEAD.match(gap)) or (people and _JOIN.match(gap))
                 ):
                     people.append(m)
                     cursor = m.end
@@ -282,6 +319,13 @@ def extract_founders(ctx: Context) -> list[Relation]:
 
 
 _POSSESSIVE = re.compile(r"^(?:的|之)")
+#: Between the founder and the organisation: 先生于1889年创立的.
+_FOUNDED_THE = re.compile(
+    r"^(?:先生|女士)?(?:于[^，。；“”]{1,10}?)?(?:在[^，。；“”]{1,8}?)?(?:一手|共同|联合)?"
+    r"(?:创立|创办|创建)的$"
+)
+#: Before the first founder after 由/是: a short description (华裔, 美国药剂师).
+_LEAD = re.compile(r"^[^，。；、“”\s]{0,5}$")
 
 
 def _person_list_ending(ctx: Context, mentions: list[Mention], last: Mention) -> list[Mention]:
