@@ -51,6 +51,7 @@ from kg.nlp.patterns import (
     STOP_CHARS,
     Candidate,
     find_candidates,
+    label_before,
     words,
 )
 from kg.nlp.records import TITLES_KEY
@@ -105,11 +106,14 @@ def _aligned(text: str, start: int, end: int) -> bool:
 
 
 def _has_cue(text: str, hit: GazetteerHit) -> bool:
-    """An ambiguous gazetteer name counts only when quoted or followed by 号 or a class noun."""
+    """An ambiguous name counts only when followed by 号 or a class noun (“悟空”号, 混元大模型), or
+    quoted right after a class noun of its label (卫星“慧眼”); quotes alone also mark metaphors."""
     before = text[hit.start - 1 : hit.start]
-    if before in QUOTE_PAIRS and text[hit.end : hit.end + 1] == QUOTE_PAIRS[before]:
+    quoted = before in QUOTE_PAIRS and text[hit.end : hit.end + 1] == QUOTE_PAIRS[before]
+    after = hit.end + 1 if quoted else hit.end
+    if text.startswith("号", after) or CLASS_NOUN_RE.match(text, after) is not None:
         return True
-    return text.startswith("号", hit.end) or CLASS_NOUN_RE.match(text, hit.end) is not None
+    return quoted and label_before(text, hit.start - 1) == hit.label
 
 
 def gazetteer_candidates(text: str, gazetteer: Gazetteer) -> list[Candidate]:

@@ -63,6 +63,7 @@ CLASS_NOUNS: dict[str, str] = {
         words(
             "运载火箭 火箭 大模型 模型 芯片 处理器 机器人 无人机 飞行器 飞机 客机 直升机 "
             "战斗机 运输机 手机 操作系统 汽车 车型 潜水器 潜航器 列车 动车组 超级计算机 "
+            "航母 航空母舰 驱逐舰 护卫舰 潜艇 科考船 破冰船 邮轮 "
             "量子计算机 计算机 发动机 智能体 APP App app 软件"
         ),
         "PRODUCT",
@@ -77,6 +78,15 @@ CLASS_NOUNS: dict[str, str] = {
 }
 CLASS_NOUN_RE = re.compile("|".join(sorted(CLASS_NOUNS, key=len, reverse=True)))
 CLASS_NOUN_BEFORE = re.compile("(?:" + CLASS_NOUN_RE.pattern + ")$")
+# Class nouns that cue a quoted name when they stand right before it (商业火箭“天龙三号”); abstract
+# ones (系统, 平台, 计划, 任务...) are too loose there (防护系统“窃取”机密).
+_CONCRETE_BEFORE = {
+    noun
+    for noun in CLASS_NOUNS
+    if noun not in words("计划 工程 实验 项目 任务 装置 平台 系统 模型 软件 智能体 APP App app")
+}
+# After a verb cue (发布“通知”), these are documents or lists, not products.
+_NOT_PRODUCTS = set(words("通知 意见 决定 办法 规定 方案 报告 公告 榜单 名单 指南 倡议"))
 # Verbs that introduce a made thing when they stand right before the quoted name.
 PRODUCT_VERBS = ("发布", "推出", "研制", "研发", "打造", "上线", "亮相")
 _VERB_GAP = set("了的首款新一代全 ")
@@ -128,7 +138,11 @@ _ANCHOR_VERBS = words(
 # Bodies holding these are abstract notions (国家创新生态系统), not named systems or platforms.
 _ABSTRACT = ("生态", "体系", "能力", "机制", "模式", "格局", "理念", "战略")
 # A suffix followed by one of these is part of a longer word (实验室, 工程师, 会议室, 系统性...).
-_PROJECT_NEXT = set("室师院所性化期局部处厅办中站心组队")
+_PROJECT_NEXT = set("室师院所性化期局部处厅办中站心组队协学集公委研会技建设管咨造兵")
+# 系统 after a sector or an organisation means "the whole sector" (全国公安系统, 农信社系统).
+_SECTOR_END = re.compile(
+    r"(?:公安|教育|卫生|金融|银行|税务|海关|司法|检察|法院|铁路|电力|[社局部行所院校委会厅办])系统$"
+)
 _EVENT_NEXT = set("室厅馆场员中")
 
 
@@ -138,12 +152,12 @@ def _is_cjk(char: str) -> bool:
 
 def _quote_cue_label(text: str, open_at: int, close_at: int) -> str | None:
     """The label cued around the quoted name whose quotes sit at ``open_at`` and ``close_at``."""
-    after = text[close_at + 1 : close_at + 6]
+    after = text[close_at + 1 : close_at + 8]
     if after.startswith("号"):
         if not all(_is_cjk(ch) for ch in text[open_at + 1 : close_at]):
             return None  # “皖K11625”号 is a licence plate, not a spacecraft
-        noun = CLASS_NOUN_RE.match(after, 1)
-        if noun:
+        noun = CLASS_NOUN_RE.search(after, 1)  # 号导弹驱逐舰: the noun may come a little later
+        if noun and not any(ch in PUNCT for ch in after[1 : noun.start()]):
             return CLASS_NOUNS[noun.group()]
         before = _label_before(text, open_at)
         return before or "PROJECT"
@@ -162,13 +176,21 @@ def _label_before(text: str, open_at: int) -> str | None:
     head, gap = window[:cut], window[cut:]
     if len(gap) <= 2 and all(ch in _NOUN_GAP for ch in gap):
         noun = CLASS_NOUN_BEFORE.search(head)
-        if noun:
+        if noun and noun.group() in _CONCRETE_BEFORE:
             return CLASS_NOUNS[noun.group()]
-    name_length = text.find("”", open_at) - open_at - 1
+    close_at = text.find("”", open_at)
+    name = text[open_at + 1 : close_at]
     verb_cue = all(ch in _VERB_GAP for ch in gap) and head.endswith(PRODUCT_VERBS)
-    if verb_cue and 0 < name_length <= _VERB_CUE_MAX:
+    # After a verb, the name must end its phrase (“免费试玩”玩法 names a kind of 玩法).
+    ends_phrase = text[close_at + 1 : close_at + 2] in STOP_CHARS | PUNCT | {""}
+    if verb_cue and ends_phrase and 0 < len(name) <= _VERB_CUE_MAX and name not in _NOT_PRODUCTS:
         return "PRODUCT"
     return None
+
+
+def label_before(text: str, open_at: int) -> str | None:
+    """The label a class noun right before the quote at ``open_at`` gives the quoted name."""
+    return _label_before(text, open_at)
 
 
 def _is_name_like(name: str) -> bool:
@@ -247,7 +269,9 @@ def suffix_names(text: str, place_starts: Iterable[int] = ()) -> list[Candidate]
         match = None
         if anchor in places or text.startswith(_PROJECT_ANCHORS, anchor):
             match = _PROJECT_SUFFIX.match(text, anchor)
-        if match and any(word in match.group() for word in _ABSTRACT):
+        if match and (
+            any(w in match.group() for w in _ABSTRACT) or _SECTOR_END.search(match.group())
+        ):
             match = None
         if match and text[match.end() : match.end() + 1] not in _PROJECT_NEXT:
             found.append(
