@@ -21,14 +21,21 @@ import uvicorn
 from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, TURTLE, URLENCODED, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
+from kg.errors import QueryError, UnsafeQueryError
 from kg.graph import vocab
 from kg.serve import create_app
+from kg.sparql_policy import QueryKind, check_query, check_update
 from kg.store import Store
 
 try:
-    from tests.consumers_fixtures import DOC_A, EXPECTED, make_store_dir
+    from tests.consumers_fixtures import DOC_A, EXPECTED, make_store, make_store_dir
 except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    from consumers_fixtures import DOC_A, EXPECTED, make_store_dir  # type: ignore[no-redef]
+    from consumers_fixtures import (  # type: ignore[no-redef]
+        DOC_A,
+        EXPECTED,
+        make_store,
+        make_store_dir,
+    )
 
 LABELS = "SELECT DISTINCT ?e ?label WHERE { ?e a schema:Person ; rdfs:label ?label }"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # about 1.5 s here
@@ -255,3 +262,61 @@ def test_updates_with_token(store_path: Path, tmp_path: Path) -> None:
         assert httpx.post(base + "/update", content=load, headers=good).status_code == 403
         ask = httpx.get(base + "/sparql", params={"query": "ASK { ?s ?p 'new' }"})
         assert ask.json()["boolean"] is True
+
+
+def test_server_shares_the_store_with_a_writer(tmp_path: Path) -> None:
+    """A running build (a writer) and the read-only server can hold the store together."""
+    writer = make_store(tmp_path / "store")
+    with running(tmp_path / "store") as base:
+        ask = httpx.get(base + "/sparql", params={"query": "ASK { ?s a schema:Person }"})
+        assert ask.json()["boolean"] is True
+    assert len(writer) > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", QueryKind.SELECT),
+        (
+            "PREFIX ex: <http://example.org/> CONSTRUCT { ?s ex:p ?o } WHERE { ?s ex:p ?o }",
+            QueryKind.CONSTRUCT,
+        ),
+        ("ASK { ?s a schema:Person }", QueryKind.ASK),
+        ("DESCRIBE <http://example.org/x>", QueryKind.DESCRIBE),
+    ],
+)
+def test_policy_query_kinds(text: str, kind: QueryKind) -> None:
+    assert check_query(text) is kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE { OPTIONAL { SERVICE <http://x.example/s> { ?s ?p ?o } } }",
+        "SELECT * { { SELECT ?s { SERVICE SILENT <http://x.example/s> { ?s ?p ?o } } } }",
+        "ASK { ?s ?p ?o MINUS { SERVICE <http://x.example/s> { ?s ?p ?o } } }",
+    ],
+)
+def test_policy_refuses_nested_service(text: str) -> None:
+    with pytest.raises(UnsafeQueryError):
+        check_query(text)
+    assert check_query(text, allow_service=True) in (QueryKind.SELECT, QueryKind.ASK)
+
+
+def test_policy_updates() -> None:
+    with pytest.raises(UnsafeQueryError):
+        check_query("DELETE WHERE { ?s ?p ?o }")  # an update sent as a query
+    with pytest.raises(UnsafeQueryError):
+        check_update("DROP ALL", allow_update=False)
+    assert check_update("CLEAR GRAPH <http://g.example/>", allow_update=True) == ["Clear"]
+    with pytest.raises(UnsafeQueryError):
+        check_update("LOAD <http://x.example/d.ttl>", allow_update=True)
+    assert check_update("LOAD <http://x.example/d.ttl>", allow_update=True, allow_service=True)
+    with pytest.raises(UnsafeQueryError):
+        check_update(
+            "INSERT { ?s ?p ?o } WHERE { SERVICE <http://x.example/s> { ?s ?p ?o } }",
+            allow_update=True,
+        )
+    with pytest.raises(QueryError) as malformed:
+        check_update("INSERT DATA { <a:b> }", allow_update=True)
+    assert not isinstance(malformed.value, UnsafeQueryError)
