@@ -17,8 +17,9 @@ Rules (extractor names after ``rule:``):
   founder.
 - ``founder/person-founded-org`` (0.8): 张三(于2002年)创办/创立/创建 ORG.
 - ``founder/org-by-person`` (0.85): ORG由张三、李四和王五(于…)创立.
-- ``alumni/graduated-from`` (0.9; 0.8 across a comma): PERSON … 毕业于 ORG(、ORG); 就读于 0.75;
-  ``alumni/org-graduated`` (0.75): PERSON … ORG毕业.
+- ``alumni/graduated-from`` (0.9; 0.8 across a comma): PERSON … 毕业于 ORG(、ORG), 毕业院校是 ORG;
+  就读于/求学于 0.75; ``alumni/admitted-to`` (0.7): 考入/考取 ORG; ``alumni/org-graduated`` (0.75):
+  PERSON … ORG毕业 / ORG博士 / ORG研究生学历 / 在 ORG 读书.
 
 A title with no person next to it gives nothing (据记者了解), and 记者 without an organisation
 name before it neither.
@@ -65,10 +66,18 @@ _FOUNDED = re.compile(
 _BY_FOUNDED = re.compile(
     r"^(?:[^，。；“”]{0,16}?)(?:联合|共同|一手|合伙)?(?:创办|创立|创建|创设|组建|创始)"
 )
-_GRADUATED = re.compile(r"(?:本科|硕士|博士|研究生)?(?:毕业于|就读于|求学于|肄业于|结业于)")
+#: Cues right before the school: 毕业于 (0.9), 毕业院校是 (0.9), 就读于 (0.75), 考入 (0.7).
+_GRADUATED = re.compile(
+    r"(?:(?P<grad>(?:本科|硕士|博士|研究生)?毕业于|毕业院校(?:是|为|[：:]))"
+    r"|(?P<study>就读于|求学于|肄业于|结业于|留学于)|(?P<admit>考取了?|考入了?|考进了?|考上了?))"
+    r"(?:[^，。；“”]{0,6}的)?\s*$"
+)
+#: After the school: 西北大学经济管理学院毕业, 北京大学研究生学历, 清华大学博士, 在 ORG 读书.
 _ORG_GRADUATED = re.compile(
-    r"^(?:[^，。；、“”]{0,10}?(?:本科|硕士|博士|研究生|大学)?毕业(?!于)|(?:研究生|本科|大专|大学|博士|硕士)学历"
-    r"|[^，。；、“”]{0,10}?(?:学士|硕士|博士)学位)"
+    r"^(?:[^，。；、“”]{0,10}?(?:本科|硕士|博士|研究生|大学)?毕业(?!于)"
+    r"|(?:研究生|本科|大专|大学|博士|硕士)学历"
+    r"|[^，。；、“”]{0,10}?(?:学士|硕士|博士)(?:学位)?(?=$|[，,。；、）)])"
+    r"|[^，。；、“”]{0,10}?(?:读书|就读|求学|攻读)(?:时|期间)?)"
 )
 _JOIN = re.compile(r"^(?:、|和|及|与|以及)$")
 
@@ -358,18 +367,20 @@ def extract_alumni(ctx: Context) -> list[Relation]:
         for i, org in enumerate(mentions):
             if org.label != "ORG":
                 continue
-            before = ctx.text[sentence[0] : org.start]
-            cue = _GRADUATED.search(before[-8:]) if before else None
+            before = ctx.text[max(sentence[0], org.start - 16) : org.start]
+            cue = _GRADUATED.search(before)
             orgs = [org]
             extractor, conf = "alumni/graduated-from", 0.9
-            if cue is None or not before.endswith(cue.group()):
+            if cue is None:
                 # ORG毕业
                 if not _ORG_GRADUATED.match(ctx.text[org.end : sentence[1]]):
                     continue
                 extractor, conf = "alumni/org-graduated", 0.75
-            elif not cue.group().endswith("毕业于"):
+            elif cue.group("study"):
                 conf = 0.75
-            if extractor == "alumni/graduated-from":
+            elif cue.group("admit"):
+                extractor, conf = "alumni/admitted-to", 0.7
+            if extractor != "alumni/org-graduated":
                 for m in mentions[i + 1 :]:
                     if m.label == "ORG" and _JOIN.match(ctx.text[orgs[-1].end : m.start]):
                         orgs.append(m)
