@@ -49,7 +49,8 @@ _MADE = re.compile(
 _MADE_BY = re.compile(r"^[”’」]?(?:号|火箭|运载火箭)?(?:是|系)?由$")
 _MADE_BY_VERB = re.compile(r"^(?:自主|独立|联合|负责)?(?:研制|研发|生产|制造|设计|开发|打造|推出)")
 _FOUND_BEFORE = re.compile(
-    r"(?:成立|创立|创建|创办|组建|始建|建立|注册成立|创设|创业)(?:于|时间为|时间是|日期为)[：:]?\s*$"
+    r"(?:成立|创立|创建|创办|组建|始建|始创|建立|注册成立|创设|创业|诞生|创)"
+    r"(?:于|时间为|时间是|日期为)[：:]?\s*$"
 )
 _FOUND_AFTER = re.compile(
     r"^\s*(?:在[^，。；“”]{1,20}?)?(?:正式|注册|登记|宣告|挂牌|合并)*"
@@ -61,7 +62,9 @@ _VERB_DONE = re.compile(r"^(?:$|[，,。；;！!？?、）)]|的|以来|时|后|
 _LATER_FOUNDED = re.compile(
     r"^[，,]?[^。；“”年]{0,20}?(?:参与|共同|联合|合并|一手)?(?:创办|创立|创建|成立|组建)了?(?=.)"
 )
-_ORG_FOUNDED = re.compile(r"^(?:正式|宣告|挂牌)?(?:成立|创立|组建)(?!\d)")
+_ORG_FOUNDED = re.compile(
+    r"^[”\"]?(?:在[^，。；“”]{1,12}?)?(?:正式|宣告|挂牌|注册)*(?:成立|创立|组建)(?!\d)"
+)
 
 
 def _no_break(text: str) -> bool:
@@ -249,7 +252,7 @@ def extract_founding_dates(ctx: Context) -> list[Relation]:
                 rest = after[found_after.end() :]
                 follow = re.match(r"^(?:了|出)?", rest)
                 assert follow is not None
-                since = re.match(r"^以来[，,]\s*", rest)
+                since = re.match(r"^(?:以来[，,]|的)\s*", rest)
                 if ctx.starting_at(rest_at + follow.end()) is not None:
                     subject = ctx.starting_at(rest_at + follow.end())
                 elif since and ctx.starting_at(rest_at + since.end()) is not None:
@@ -293,7 +296,7 @@ def extract_founding_dates(ctx: Context) -> list[Relation]:
                     )
                 continue
             else:
-                comma = re.match(r"^[，,]\s*", after)
+                comma = re.match(r"^[，,]?\s*[“\"]?", after)
                 org = ctx.starting_at(end + comma.end()) if comma else None
                 if org is None or org.label != "ORG":
                     continue
