@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 
@@ -122,7 +123,7 @@ def export(
 
     query = query_file.read_text(encoding="utf-8") if query_file else None
     source = Store(store, read_only=True)
-    target: Path | object
+    target: Path | BinaryIO
     if output is None and fmt in {"nquads", "trig", "turtle", "ntriples", "jsonld"}:
         target = sys.stdout.buffer
     else:
@@ -132,7 +133,7 @@ def export(
         target,
         fmt,
         query=query,
-        co_mentions=co_mentions,  # type: ignore[arg-type]
+        co_mentions=co_mentions,
         layout=layout,
     )
     if target is not sys.stdout.buffer:
@@ -184,4 +185,4 @@ def explain(entity: str, store: Path) -> None:
     from kg.store import Store
 
     source = Store(store, read_only=True)
-    click.echo(str(run(entity, source.query)))
+    click.echo(str(run(entity, lambda sparql: source.query(sparql))))  # type: ignore[arg-type, return-value]
