@@ -178,7 +178,7 @@ def test_jsonl_problems_have_line_numbers(tmp_path: Path) -> None:
         (4, "'text'"),
         (5, "'text'"),
         (7, "no"),
-        (8, "a"),
+        (8, "not"),
         (9, "'title'"),
         (11, "'id'"),
     ]

@@ -43,6 +43,7 @@ _TABLE.update({ord(c): "\n" for c in "\r\u2028\u2029\f\v"})
 _TABLE.update({c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F) if chr(c) not in KEEP_FULLWIDTH})
 _FOLDABLE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_TABLE)) + "]+")
 _SPACE_RUN = re.compile(" +")
+_WIDE = re.compile("[\u2e80-\u2fff\u3001-\U0010ffff]")
 _LINE = re.compile(r"[^\n]+")
 
 
@@ -137,7 +138,7 @@ def _narrow_word(ch: str) -> bool:
 def mostly_latin(text: str) -> bool:
     """True when fewer than half of the (first 10,000) characters are wide (CJK)."""
     sample = text[:10_000]
-    return sum(1 for c in sample if is_wide(c)) * 2 < len(sample)
+    return len(_WIDE.findall(sample)) * 2 < len(sample)
 
 
 def continues(prev: str, nxt: str) -> bool:
@@ -148,11 +149,16 @@ def continues(prev: str, nxt: str) -> bool:
 
 
 def assemble(
-    text: str, mapping: OffsetMap, pieces: Sequence[Piece], builder: OffsetBuilder | None = None
+    text: str, mapping: OffsetMap, pieces: Sequence[Piece], *, latin: bool | None = None
 ) -> tuple[str, OffsetMap]:
-    """Join ``pieces`` of ``text`` into paragraphs (see the module docstring)."""
-    out = builder or OffsetBuilder()
-    latin = mostly_latin(text)
+    """Join ``pieces`` of ``text`` into paragraphs (see the module docstring).
+
+    ``latin`` (computed from ``text`` if omitted) says whether lines joined between two Latin
+    letters or digits get a space.
+    """
+    out = OffsetBuilder()
+    if latin is None:
+        latin = mostly_latin(text)
     prev: Piece | None = None
     for piece in pieces:
         line = piece.line

@@ -78,7 +78,7 @@ class PageArticle:
     offsets: OffsetMap
 
 
-@dataclass
+@dataclass(eq=False)
 class _Draft:
     title: Line | None = None
     subtitle: Line | None = None
@@ -125,6 +125,7 @@ class _Splitter:
         self.text = text
         self.items = [_classify(ln, headings.get(ln.number, 0)) for ln in iter_lines(text)]
         self.drafts: list[_Draft] = []
+        self.unclosed: list[_Draft] = []  # drafts without a closing credit, in page order
         self.top_level = min(headings.values(), default=0)
 
     @property
@@ -134,6 +135,7 @@ class _Splitter:
     def new_draft(self) -> _Draft:
         draft = _Draft()
         self.drafts.append(draft)
+        self.unclosed.append(draft)
         return draft
 
     def add_body(self, item: _Item) -> None:
@@ -161,13 +163,17 @@ class _Splitter:
             return
         target = cur
         if interrupts:
-            for draft in reversed(self.drafts[:-1]):
-                if not draft.closed:
-                    target = draft
-                    break
+            earlier = [d for d in self.unclosed[-2:] if d is not cur]
+            if earlier:
+                target = earlier[-1]
         for item in items:
             target.credit(item)
-        target.closed = True
+        if not target.closed:
+            target.closed = True
+            for k in range(len(self.unclosed) - 1, -1, -1):  # it is near the end
+                if self.unclosed[k] is target:
+                    del self.unclosed[k]
+                    break
         if target is cur and not interrupts:
             cur.ended = True
 
@@ -271,7 +277,9 @@ def wrap_width(lines: Sequence[Line]) -> tuple[Callable[[str], int], int] | None
     A page is wrapped when many unfinished lines share (nearly) the same length, counted in
     characters or in display columns (CJK = 2).
     """
-    open_lines = [ln.text for ln in lines if len(ln.text) >= 8 and not ends_sentence(ln.text)]
+    open_lines = [
+        ln.text for ln in lines if 8 <= len(ln.text) <= 400 and not ends_sentence(ln.text)
+    ]
     for measure, slack in ((len, 1), (_display_width, 2)):
         sizes = Counter(measure(t) for t in open_lines)
         if not sizes:
@@ -323,13 +331,14 @@ def split_page(
     if not headings:
         text, mapping = unwrap(text, mapping)
     articles: list[PageArticle] = []
+    latin = mostly_latin(text)
     for draft in _Splitter(text, headings or {}).run():
         pieces = draft.pieces
         if not pieces and draft.title is not None:
             pieces = [Piece(draft.title, heading=True)]
         if not pieces:
             continue
-        body, offsets = assemble(text, mapping, pieces)
+        body, offsets = assemble(text, mapping, pieces, latin=latin)
         articles.append(
             PageArticle(
                 title=_clean_title(draft.title) if draft.title else None,

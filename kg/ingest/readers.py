@@ -80,7 +80,7 @@ class _Reader:
                 yield Problem(str(path), "no such file or directory; check the path")
                 return
         except OSError as exc:
-            yield Problem(str(path), f"cannot access: {exc.strerror or exc}")
+            yield Problem(str(path), f"cannot access: {exc.strerror or exc}; check the permissions")
             return
         suffix = path.suffix.lower()
         if suffix not in SUPPORTED:
@@ -97,7 +97,10 @@ class _Reader:
         try:
             entries = sorted(os.scandir(root), key=lambda e: e.name)
         except OSError as exc:
-            yield Problem(str(root), f"cannot list the directory: {exc.strerror or exc}")
+            yield Problem(
+                str(root),
+                f"cannot list the directory: {exc.strerror or exc}; check the permissions",
+            )
             return
         for entry in entries:
             if entry.name.startswith("."):
@@ -117,7 +120,7 @@ class _Reader:
     def stdin(self) -> Iterator[Item]:
         stream = sys.stdin
         if stream is None:
-            yield Problem("-", "standard input is not available")
+            yield Problem("-", "standard input is not available; pipe the text in or give a file")
             return
         buffer = getattr(stream, "buffer", None)
         data = buffer.read() if buffer is not None else stream.read().encode("utf-8")
@@ -127,7 +130,9 @@ class _Reader:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            yield Problem(str(path), f"cannot read: {exc.strerror or exc}")
+            yield Problem(
+                str(path), f"cannot read: {exc.strerror or exc}; check the file and its permissions"
+            )
             return
         suffix = path.suffix.lower()
         if suffix in JSONL_SUFFIXES:
@@ -181,7 +186,9 @@ class _Reader:
     ) -> Iterator[Item]:
         articles = [a for a in split_page(norm, mapping, headings) if has_text(a.text)]
         if not articles:
-            yield Problem(shown, "no text: only whitespace or punctuation; nothing to read")
+            yield Problem(
+                shown, "no text: only whitespace or punctuation; add text or remove the file"
+            )
             return
         single = len(articles) == 1
         meta_authors = _split_authors(meta.get("authors") or meta.get("author") or "")
@@ -216,9 +223,15 @@ class _Reader:
         try:
             record = json.loads(raw)
         except json.JSONDecodeError as exc:
-            return Problem(shown, f"not valid JSON ({exc.msg} at column {exc.colno})", number)
+            return Problem(
+                shown,
+                f"not valid JSON ({exc.msg} at column {exc.colno}); fix or remove the line",
+                number,
+            )
         if not isinstance(record, dict):
-            return Problem(shown, "a JSON object with 'id' and 'text' is expected", number)
+            return Problem(
+                shown, "not a JSON object; each line must be an object with 'id' and 'text'", number
+            )
         text = record.get("text")
         if not isinstance(text, str):
             what = "missing" if text is None else f"a {type(text).__name__}, not a string"
@@ -227,7 +240,11 @@ class _Reader:
         if isinstance(doc_id, int) and not isinstance(doc_id, bool):
             doc_id = str(doc_id)
         if not isinstance(doc_id, str) or not doc_id.strip():
-            return Problem(shown, "'id' is missing or not a non-empty string/integer", number)
+            return Problem(
+                shown,
+                "'id' is missing or empty; give every line a unique string or integer 'id'",
+                number,
+            )
         meta: dict[str, str | None] = {}
         for key in _OPTIONAL_FIELDS:
             value = record.get(key)
@@ -240,10 +257,16 @@ class _Reader:
         if isinstance(authors, str):
             authors = [authors]
         if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
-            return Problem(shown, "'authors' must be a list of strings", number)
+            return Problem(
+                shown, "'authors' must be a list of strings (or one string); fix the line", number
+            )
         body, offsets = repair_text(text)
         if not has_text(body):
-            return Problem(shown, "no text: 'text' is empty or only punctuation", number)
+            return Problem(
+                shown,
+                "no text: 'text' is empty or only punctuation; fix or remove the line",
+                number,
+            )
         title = meta["title"]
         if title is not None:
             title = " ".join(normalize_chars(title)[0].split()) or None
