@@ -310,6 +310,8 @@ def test_dates() -> None:
         ("北京天文馆又称“天象厅”，游客众多。", "北京天文馆", "天象厅"),
         ("国际原子能机构（IAEA）发布报告。", "国际原子能机构", "IAEA"),
         ("联合国教科文组织（英文名：UNESCO）发布报告。", "联合国教科文组织", "UNESCO"),
+        ("怀俄明大学（University of Wyoming，简称UW）招生。", "怀俄明大学", "UW"),
+        ("合肥市公管局2（以下简称“公管局”）发文。", "合肥市公管局", "公管局"),
     ],
 )
 def test_alias_patterns(text: str, subject: str, alias: str) -> None:

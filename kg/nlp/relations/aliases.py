@@ -23,7 +23,9 @@ _ALIASABLE = ("ORG", "PROJECT", "PRODUCT", "PLACE", "EVENT", "WORK", "PERSON")
 _OPEN, _CLOSE = "（(", "）)"
 _CUES: tuple[tuple[re.Pattern[str], str, float], ...] = (
     (
-        re.compile(r"(?:以下|下文)?(?:中文)?(?:简称|下称|简写|缩写)(?:为|作)?[：:]?"),
+        re.compile(
+            r"(?:或|亦|也)?(?:以下|下文)?(?:中文)?(?:简称|下称|简写|缩写)(?:为|作)?[：:，,]?\s*"
+        ),
         "alias/abbreviation",
         0.95,
     ),
@@ -173,15 +175,24 @@ def extract_aliases(ctx: Context) -> list[Relation]:
             continue
         sentence = ctx.sentence_of(subject.start)
         pos = subject.end
+        # “易藤国际教育”（ETI）, 合肥市公共资源交易监督管理局2（以下简称…）: a closing quote
+        # or a footnote number may sit between the name and the bracket
+        skip = re.match(r"[”\"]|\d{1,2}(?=[（(])", text[pos : pos + 3])
+        if skip:
+            pos += skip.end()
         if pos >= len(text) or text[pos] in ("“", "”"):
             continue
         in_bracket = text[pos] in _OPEN
         if in_bracket:
-            found, _ = _cue_aliases(ctx, subject, pos + 1, True, sentence)
+            close = re.match(r"[^）)]{0,62}[）)]", text[pos + 1 :])
+            found: list[Relation] = []
+            for start in _clause_starts(text, pos + 1, pos + 1 + close.end() if close else pos + 1):
+                found, _ = _cue_aliases(ctx, subject, start, True, sentence)
+                if found:
+                    break
             out += found
             if not found:
                 out += _latin_bracket(ctx, subject, pos + 1, sentence)
-            close = re.match(r"[^）)]{0,62}[）)]", text[pos + 1 :])
             if close is None:
                 continue
             pos = pos + 1 + close.end()
@@ -189,6 +200,13 @@ def extract_aliases(ctx: Context) -> list[Relation]:
             out += _cue_aliases(ctx, subject, pos + 1, False, sentence)[0]
         elif not in_bracket:
             out += _cue_aliases(ctx, subject, pos, False, sentence)[0]  # 北京天文馆又称“天象厅”
+    return out
+
+
+def _clause_starts(text: str, start: int, end: int) -> list[int]:
+    """The bracket's start and every position after a ，/； inside it (（英文…，简称UW）)."""
+    out = [start]
+    out += [i + 1 for i in range(start, end) if text[i] in "，,；;"]
     return out
 
 
