@@ -291,3 +291,18 @@ def test_seed_pages_are_not_mistaken_for_wrapped(seeds_dir: Path) -> None:
     for path in sorted(seeds_dir.glob("*.txt")):
         text, mapping = normalize_chars(path.read_text(encoding="utf-8"))
         assert unwrap(text, mapping)[0] == text
+
+
+def test_lead_in_after_subtitle_and_orphan_headline_at_the_end() -> None:
+    page = "主标题在此\n——副标题在此\n本报讯（张三）正文开始了。\n（转自人民网）\n下期标题预告"
+    first, second = split(page)
+    assert (first.title, first.authors, first.source) == ("主标题在此", ("张三",), "人民网")
+    assert first.text == "——副标题在此\n正文开始了。"
+    assert (second.title, second.text) == ("下期标题预告", "下期标题预告")
+
+
+def test_briefs_without_headlines() -> None:
+    page = "本报讯（张三）第一条简讯。\n本报讯（李四）第二条简讯。"
+    first, second = split(page)
+    assert (first.authors, first.text) == (("张三",), "第一条简讯。")
+    assert (second.authors, second.text) == (("李四",), "第二条简讯。")

@@ -98,6 +98,9 @@ class _Draft:
     def last_body(self) -> Line | None:
         return self.pieces[-1].line if self.pieces else None
 
+    def has_body(self) -> bool:
+        return any(not p.heading for p in self.pieces)
+
 
 def _classify(line: Line, level: int) -> _Item:
     text = line.text
@@ -141,12 +144,12 @@ class _Splitter:
     def add_body(self, item: _Item) -> None:
         cur = self.cur
         lead = parse_lead_in(item.line.text)
-        if cur is not None and lead is not None and cur.pieces and not cur.ended:
+        if cur is not None and lead is not None and cur.has_body() and not cur.ended:
             cur = self.new_draft()  # a brief without headline: 本报讯（…）
         if cur is None:
             cur = self.new_draft()
         line = item.line
-        if lead is not None and not cur.pieces:
+        if lead is not None and not cur.has_body():
             cur.credit(_Item(line, Kind.BYLINE, lead.authors, lead.source))
             cut = lead.length
             rest = line.text[cut:].lstrip()
@@ -194,7 +197,7 @@ class _Splitter:
         has_meta = any(x.kind is not Kind.HEAD for x in fixed)
         levels = {x.level for x in heads}
         cur = self.cur
-        if nxt is None and cur is not None:
+        if nxt is None and cur is not None and not (cur.ended or has_meta):
             for item in fixed:  # trailing lines at the end of the page
                 if item.kind is Kind.HEAD or item.kind is Kind.SUBTITLE:
                     cur.pieces.append(Piece(item.line, heading=True))
@@ -214,8 +217,9 @@ class _Splitter:
         if not new:
             assert cur is not None
             last = cur.last_body()
-            if len(heads) == 1 and not heads[0].level and last and not ends_sentence(last.text):
-                cur.pieces.append(Piece(heads[0].line))  # the rest of a broken sentence
+            line = heads[0].line
+            if len(heads) == 1 and not heads[0].level and last and continues(last.text, line.text):
+                cur.pieces.append(Piece(line))  # the rest of a broken sentence
             else:
                 cur.pieces.extend(Piece(x.line, heading=True) for x in heads)
             return
