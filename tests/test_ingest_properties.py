@@ -117,3 +117,13 @@ def test_decode_roundtrip(raw: str, encoding: str) -> None:
         return  # binary-looking input (NUL or control characters) may be refused
     if encoding.startswith("utf"):  # a leading U+FEFF is read as a byte-order mark
         assert decoded.text.lstrip("\ufeff") == raw.lstrip("\ufeff")
+
+
+@given(TEXTS, st.integers(min_value=4, max_value=40))
+@settings(max_examples=200)
+def test_split_hard_wrapped_page(raw: str, width: int) -> None:
+    wrapped = "\n".join(raw[i : i + width] for i in range(0, len(raw), width))
+    norm, mapping = normalize_chars(wrapped)
+    for article in split_page(norm, mapping):
+        check_map(article.text, article.offsets, wrapped)
+        assert "\n\n" not in article.text
