@@ -118,6 +118,23 @@ def test_in_article_alias_and_short_person_name() -> None:
     assert ("绍洛", "short-form") in rules
 
 
+def test_aliases_keep_quoted_forms_not_spacing() -> None:
+    links = link(
+        Linker(),
+        "“悟空”号卫星升空。《2025 年全球创新指数报告》和《2025年全球创新指数报告》。",
+        [
+            ("“悟空”号", "PROJECT"),
+            ("《2025 年全球创新指数报告》", "WORK"),
+            ("《2025年全球创新指数报告》", "WORK"),
+        ],
+    )
+    wukong = links["“悟空”号@0"]
+    assert wukong.label == "悟空" and wukong.aliases == frozenset({"“悟空”号"})
+    report = links["《2025 年全球创新指数报告》@10"]
+    assert report.label == "《2025年全球创新指数报告》" and report.aliases == frozenset()
+    assert links["《2025年全球创新指数报告》@27"].iri == report.iri
+
+
 def test_surname_alone_never_merges() -> None:
     links = link(
         Linker(),

@@ -33,7 +33,7 @@ from spacy.tokens import Doc
 
 from kg.link.aliases import AliasTable
 from kg.link.iri import TYPE_SEGMENTS, entity_iri
-from kg.link.names import canonical_name
+from kg.link.names import canonical_name, normalise_surface
 from kg.nlp.records import Mention, Quote, Relation, quotes_of, relations_of
 
 #: The hundred most frequent Chinese surnames (a two-character name with one of them is ambiguous).
@@ -204,7 +204,7 @@ class Linker:
             key, rule, detail = self._resolve(m.label, name, aliases, groups)
             group = groups.setdefault(key, _Group(key[0], key[1]))
             group.mentions.append(m)
-            for form in (name, m.text.strip()):
+            for form in (name, normalise_surface(m.text)):
                 if form and form != group.label:
                     group.aliases.add(form)
             chosen[(m.start, m.end)] = key
@@ -233,7 +233,7 @@ class Linker:
             if entry is not None and entry.iri and not discriminator
             else entity_iri(label, canonical, discriminator)
         )
-        aliases = frozenset({name.strip()} - {canonical, ""})
+        aliases = frozenset({normalise_surface(name)} - {canonical, ""})
         return Entity(iri, canonical, label, aliases)
 
     # --- rules ------------------------------------------------------------------------------
@@ -341,9 +341,12 @@ def _short_form_of(
 
 
 def _first_employers(relations: Sequence[Relation]) -> dict[tuple[int, int], str]:
-    """PERSON mention span → canonical name of the org of its first position in the article."""
+    """PERSON mention span → canonical name of the organisation (or project) of its first
+    position in the article."""
     out: dict[tuple[int, int], str] = {}
     for r in relations:
-        if r.predicate == "worksFor" and r.object is not None and r.object.label == "ORG":
-            out.setdefault((r.subject.start, r.subject.end), canonical_name(r.object.text, "ORG"))
+        if r.predicate == "worksFor" and r.object is not None:
+            out.setdefault(
+                (r.subject.start, r.subject.end), canonical_name(r.object.text, r.object.label)
+            )
     return out

@@ -92,11 +92,16 @@ def _strip_class_noun(name: str) -> str:
     return name
 
 
-def canonical_name(text: str, label: str) -> str:
-    """The canonical form of ``text`` naming an entity of NER label ``label``."""
+def normalise_surface(text: str) -> str:
+    """NFC, full-width folded, whitespace collapsed and dropped next to Chinese characters."""
     name = unicodedata.normalize("NFC", fold_width(text))
     name = re.sub(r"\s+", " ", name).strip()
-    name = _SPACE_NEAR_CJK.sub("", name)
+    return _SPACE_NEAR_CJK.sub("", name)
+
+
+def canonical_name(text: str, label: str) -> str:
+    """The canonical form of ``text`` naming an entity of NER label ``label``."""
+    name = normalise_surface(text)
     name = name.strip("，。、；：,.;:！？!? ")
     if label == "WORK":
         core = _strip_wrappers(name.strip("《》〈〉"))
