@@ -22,6 +22,8 @@ Matching is pure (:func:`match_entities`: text + the model's spans → resolved
 
 # No ``from __future__ import annotations``: spaCy validates initialize()'s settings with pydantic
 # and needs the real annotation objects.
+import functools
+import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -86,6 +88,7 @@ _ALIAS = re.compile(r"[(（](?:以下)?简称[“\"]?([^”\"()（）\n，。、
 # A part named right after its whole: 天问二号VLBI测轨分系统 → VLBI测轨分系统 (PROJECT).
 _PART = re.compile(r"[A-Za-z0-9\u4e00-\u9fff]{1,10}?(?:分系统|子系统|载荷|舱)")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+_COMMON_WORD = 400  # jieba frequency above which a word crossing a short name's edge wins
 _PROPAGATE_RULES = {"quoted_cue", "alias", "part", "party_event", "gazetteer_cue", "numbered"}
 
 
@@ -116,10 +119,32 @@ def _has_cue(text: str, hit: GazetteerHit) -> bool:
     return quoted and label_before(text, hit.start - 1) == hit.label
 
 
+@functools.cache
+def _word_freq() -> dict[str, int]:
+    """jieba's dictionary word frequencies (loaded once, on the first two-character hit)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return dict(jieba.dt.FREQ)
+
+
+def _splits_words(text: str, start: int, end: int) -> bool:
+    """Whether a two-character name is cut out of common words (北大 in 东北大学, 京东 in 北京东路).
+    Names of exactly two CJK characters are checked; longer ones are specific enough."""
+    freq = _word_freq()
+    left = text[start - 1 : start + 1] if start > 0 else ""
+    right = text[end - 1 : end + 1] if end < len(text) else ""
+    return any(len(piece) == 2 and freq.get(piece, 0) >= _COMMON_WORD for piece in (left, right))
+
+
 def gazetteer_candidates(text: str, gazetteer: Gazetteer) -> list[Candidate]:
     found: list[Candidate] = []
     for hit in gazetteer.find(text):
         if not _aligned(text, hit.start, hit.end):
+            continue
+        short = hit.end - hit.start == 2 and _is_cjk(text[hit.start]) and not hit.family
+        if short and _splits_words(text, hit.start, hit.end):
             continue
         if hit.needs_cue:
             after = hit.end + 1 if text[hit.end : hit.end + 1] in "”」』" else hit.end
@@ -179,7 +204,8 @@ def repair_orgs(
             end = extend_org(text, cand.start, cand.end, blocked)
             if end != cand.end:
                 kb_id = "" if cand.rule == MODEL_RULE else text[cand.start : end]
-                cand = Candidate(cand.start, end, "ORG", cand.priority, cand.rule, kb_id)
+                rule = cand.rule if cand.rule == MODEL_RULE else cand.rule + "+org_suffix"
+                cand = Candidate(cand.start, end, "ORG", cand.priority, rule, kb_id)
         repaired.append(cand)
     return repaired
 
@@ -340,14 +366,16 @@ class EntityRules:
         else:
             self.gazetteer = Gazetteer.from_path(gazetteer_path)
 
-    def match(self, doc: Doc, text: str | None = None) -> list[Candidate]:
+    def match(
+        self, doc: Doc, text: str | None = None, ents: Sequence[Span] | None = None
+    ) -> list[Candidate]:
         """The resolved candidates for ``doc`` (pure: ``doc`` is not changed)."""
         if self.gazetteer is None:
             self.initialize()
         text = _doc_text(doc) if text is None else text
         model = [
             Candidate(e.start_char, e.end_char, e.label_, P_MODEL, MODEL_RULE, e.kb_id_)
-            for e in _entities(doc)
+            for e in (_entities(doc) if ents is None else ents)
         ]
         titles = doc.spans[TITLES_KEY] if TITLES_KEY in doc.spans else ()  # noqa: SIM401
         return match_entities(
@@ -362,9 +390,10 @@ class EntityRules:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        originals = {(e.start_char, e.end_char, e.label_): e for e in _entities(doc)}
+        ents = _entities(doc)
+        originals = {(e.start_char, e.end_char, e.label_): e for e in ents}
         spans: list[Span] = []
-        for cand in self.match(doc, _doc_text(doc)):
+        for cand in self.match(doc, _doc_text(doc), ents):
             span = originals.get((cand.start, cand.end, cand.label))
             if span is None:
                 span = doc.char_span(

@@ -205,9 +205,10 @@ class Gazetteer:
             bucket = by_prefix.get(key)
             if bucket is None or position < covered:
                 continue
-            form = next((f for f in bucket if text.startswith(f, position)), None)
-            if form is not None:
-                label, canonical, needs_cue = self._forms[form]
-                covered = position + len(form)
-                hits.append(GazetteerHit(position, covered, label, canonical, needs_cue))
+            for form in bucket:
+                if text.startswith(form, position):
+                    label, canonical, needs_cue = self._forms[form]
+                    covered = position + len(form)
+                    hits.append(GazetteerHit(position, covered, label, canonical, needs_cue))
+                    break
         return hits

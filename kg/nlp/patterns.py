@@ -92,6 +92,7 @@ PRODUCT_VERBS = ("发布", "推出", "研制", "研发", "打造", "上线", "�
 _VERB_GAP = set("了的首款新一代全 ")
 _VERB_CUE_MAX = 8  # longer quoted text after 推出的 is a slogan or a title, not a product name
 _NOUN_GAP = set("—-–：: ")
+_ANY_GAP = _VERB_GAP | _NOUN_GAP
 
 # Characters a name cannot contain: function words, clause punctuation, quotes, brackets.
 STOP_CHARS = set("的在是了对由与和及或把被从向到为将以于让使给等并而也都就又还很最更已着过")
@@ -171,7 +172,7 @@ def _label_before(text: str, open_at: int) -> str | None:
     """A class noun (gap ≤ 2 of —/：) or a product verb (gap ≤ 3 of 了的首款…) before a quote."""
     window = text[max(0, open_at - 12) : open_at]
     cut = len(window)
-    while cut > 0 and len(window) - cut < 3 and window[cut - 1] in _VERB_GAP | _NOUN_GAP:
+    while cut > 0 and len(window) - cut < 3 and window[cut - 1] in _ANY_GAP:
         cut -= 1
     head, gap = window[:cut], window[cut:]
     if len(gap) <= 2 and all(ch in _NOUN_GAP for ch in gap):
