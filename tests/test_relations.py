@@ -257,6 +257,10 @@ def test_manufacturer_location_places_projects() -> None:
     doc = make_doc("埃及首都开罗举办了展会。", [("埃及", "PLACE"), ("开罗", "PLACE")])
     (rel,) = by_predicate(doc, "containedInPlace")
     assert (rel.subject.text, rel.extractor) == ("开罗", "rule:place/capital")
+    doc = make_doc("新闸路石门路一带银行扎堆。", [("新闸路", "PLACE"), ("石门路", "PLACE")])
+    assert by_predicate(doc, "containedInPlace") == []
+    doc = make_doc("阿联酋迪拜举办展会。", [("阿联酋", "PLACE"), ("迪拜", "PLACE")])
+    assert ("迪拜", "containedInPlace", "阿联酋") in triples(doc)
     doc = make_doc("浙江省杭州市发布新规。", [("浙江省杭州市", "PLACE")])
     assert ("杭州市", "containedInPlace", "浙江省") in triples(doc)
     doc = make_doc(
@@ -330,6 +334,12 @@ def test_alias_patterns(text: str, subject: str, alias: str) -> None:
 )
 def test_no_alias_from_plain_brackets(text: str) -> None:
     assert by_predicate(make_doc(text, [("星火科技", "ORG")]), "alternateName") == []
+
+
+def test_latin_bracket_after_a_person_needs_a_name() -> None:
+    doc = make_doc("默多克（Rupert Murdoch）表示。", [("默多克", "PERSON")])
+    assert ("默多克", "alternateName", "Rupert Murdoch") in triples(doc)
+    assert by_predicate(make_doc("陈冲（blog）表示。", [("陈冲", "PERSON")]), "alternateName") == []
 
 
 def test_several_aliases() -> None:

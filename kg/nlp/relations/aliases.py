@@ -44,6 +44,9 @@ _CUES: tuple[tuple[re.Pattern[str], str, float], ...] = (
 )
 _QUOTED = re.compile(r"^[“\"「『‘（(]([^”\"」』’）)]{1,30})[”\"」』’）)]")
 _LATIN = re.compile(r"^[A-Za-z][A-Za-z0-9 .&'\-]{0,60}$")
+#: A person's Latin name: capitalised words (Rupert Murdoch, Jean-Paul Sartre).
+_LATIN_PERSON = re.compile(r"^[A-Z][a-z'\-]+(?:[ .\-]+[A-Z][A-Za-z'\-]*)+\.?$")
+_NOT_NAMES = frozenset({"blog", "weibo", "pdf", "ppt", "app", "vip", "ok", "tv", "id", "ip", "gif"})
 #: Words that stand for the entity in a text but are not names (以下简称“公司”).
 _GENERIC = frozenset(
     {
@@ -218,7 +221,13 @@ def _latin_bracket(
     if close < 0 or close - pos > 62:
         return []
     first = re.split(r"[，,；;]", text[pos:close])[0].strip()
-    if _LATIN.match(first) and not first.isdigit() and _valid(first, subject.text):
+    if (
+        _LATIN.match(first)
+        and re.search("[A-Z]", first)
+        and first.lower() not in _NOT_NAMES
+        and (subject.label != "PERSON" or _LATIN_PERSON.match(first))
+        and _valid(first, subject.text)
+    ):
         return [
             relation(
                 subject, "alternateName", None, sentence, "alias/latin-bracket", 0.85, value=first

@@ -161,7 +161,8 @@ _UNIT = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9·&\-（）()、 ]{0,16}$")
 #: Words that show the stretch is a clause, not a sub-unit name.
 _CLAUSE_WORDS = re.compile(
     r"是|在|了|将|对|向|从|由|被|把|据|等|说|表示|认为|称|和团队|以|为|带领|率领|"
-    r"联合|共同|以及|这|那|其|之|一位|一名|一个|多位|首次|近日|日前|今年|去年|目前|已经"
+    r"联合|共同|以及|这|那|其|之|一位|一名|一个|多位|首次|近日|日前|今年|去年|目前|已经|"
+    r"都|如同|也|还|就|又|曾|即|像|作为|担任|身为|当时|后来|同样"
 )
 #: Titles that are ordinary words too often to stand alone before a name.
 _WEAK_TITLES = frozenset({"委员", "编辑", "专家", "理事", "干事", "指挥", "正"})
@@ -365,3 +366,29 @@ def place_prefix(org_name: str) -> str | None:
     if found is None or len(_COMPANY_END.sub("", org_name)) - len(found) < 2:
         return None
     return found
+
+
+#: Countries (and regions) written before a place inside them (阿联酋阿布扎比, 尼日利亚阿布贾).
+COUNTRIES: frozenset[str] = frozenset(
+    """
+    中国 美国 英国 法国 德国 意大利 西班牙 葡萄牙 荷兰 比利时 瑞士
+    瑞典 挪威 芬兰 丹麦 冰岛 爱尔兰 奥地利 波兰 捷克 匈牙利 希腊
+    土耳其 俄罗斯 乌克兰 白俄罗斯 哈萨克斯坦 乌兹别克斯坦 日本 韩国
+    朝鲜 蒙古 越南 老挝 柬埔寨 泰国 缅甸 马来西亚 新加坡 印度尼西亚
+    菲律宾 印度 巴基斯坦 孟加拉国 斯里兰卡 尼泊尔 伊朗 伊拉克
+    沙特阿拉伯 沙特 阿联酋 卡塔尔 以色列 埃及 尼日利亚 南非 肯尼亚
+    埃塞俄比亚 摩洛哥 阿尔及利亚 坦桑尼亚 加纳 安哥拉 加拿大 墨西哥
+    巴西 阿根廷 智利 秘鲁 哥伦比亚 委内瑞拉 古巴 澳大利亚 新西兰
+    斐济
+    """.split()  # noqa: SIM905
+)
+#: How the name of a larger place ends (省, 市, 州 …).
+_LARGER_PLACE_END = re.compile(r"(?:国|省|市|州|县|区|自治区|特别行政区|岛|邦)$")
+_STREET_END = re.compile(r"(?:路|街|道|巷|桥|门|沟|山|河|湖|城)$")
+
+
+def is_larger_place(name: str) -> bool:
+    """``name`` can hold another place written right after it (阿联酋 | 阿布扎比)."""
+    if _STREET_END.search(name):
+        return False
+    return name in COUNTRIES or name in PLACE_PREFIXES or bool(_LARGER_PLACE_END.search(name))

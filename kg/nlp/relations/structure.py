@@ -3,7 +3,8 @@
 Rules (extractor names after ``rule:``):
 
 - ``place/capital`` (0.95): PLACE + 首都/省会/首府 + PLACE (尼日利亚首都阿布贾).
-- ``place/adjacent`` (0.8): two places written together, the larger first (阿联酋阿布扎比).
+- ``place/adjacent`` (0.8): two places written together, the first a country, province, large
+  city or a name ending in 国/省/市/州/县/区 (阿联酋阿布扎比); not streets (新闸路石门路).
 - ``place/admin-name`` (0.85): one mention holding provinces/cities/districts (广东省江门市 →
   江门市 in 广东省); the parts are mentions inside the span.
 - ``project/adjacent`` (0.8): PROJECT + [的] + PROJECT (天问二号 | VLBI测轨分系统).
@@ -19,6 +20,7 @@ import re
 
 from kg.nlp.records import Mention, Relation
 from kg.nlp.relations.base import Context, relation
+from kg.nlp.relations.lexicon import is_larger_place
 
 _CAPITAL = re.compile(r"^(?:的)?(?:首都|省会|首府|首府城市)$")
 _ADMIN = re.compile(
@@ -40,7 +42,7 @@ def extract_places(ctx: Context) -> list[Relation]:
                 out.append(
                     relation(place, "containedInPlace", prev, sentence, "place/capital", 0.95)
                 )
-            elif gap == "" and prev.text != place.text:
+            elif gap == "" and prev.text != place.text and is_larger_place(prev.text):
                 out.append(
                     relation(place, "containedInPlace", prev, sentence, "place/adjacent", 0.8)
                 )
