@@ -137,10 +137,20 @@ class KnowledgeGraph:
         return builder.build_paths(checked, strict=strict, progress=progress)
 
     def add_text(
-        self, text: str, *, id: str, title: str | None = None, **metadata: str | None
+        self,
+        text: str,
+        *,
+        id: str,
+        title: str | None = None,
+        date: str | None = None,
+        source: str | None = None,
+        url: str | None = None,
+        authors: Iterable[str] = (),
     ) -> BuildReport:
-        """Build one article given as text (``metadata``: date, source, url)."""
-        document = document_from_text(text, id=id, title=title, **metadata)
+        """Build one article given as text; an article with the same ``id`` is replaced."""
+        document = document_from_text(
+            text, id=id, title=title, date=date, source=source, url=url, authors=authors
+        )
         return self.builder().build_documents([document])
 
     def remove(self, doc_id: str) -> bool:
@@ -150,7 +160,7 @@ class KnowledgeGraph:
     def _linker(self) -> Linker:
         from kg.link import Linker, load_alias_table
 
-        return Linker(load_alias_table(self.store.query))
+        return Linker(load_alias_table(self.store.select))
 
     # --- reading -------------------------------------------------------------------------------
 
@@ -178,7 +188,7 @@ class KnowledgeGraph:
 
     def stats(self) -> Stats:
         """Counts of articles, entities by type, relations by property and quotations."""
-        q = self.store.query
+        q = self.store.select
         entities: Counter[str] = Counter()
         for row in q("SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?type } GROUP BY ?type"):
             label = vocab.LABEL_OF_TYPE.get(row["type"].value)
@@ -200,7 +210,9 @@ class KnowledgeGraph:
         )
 
     def _count(self, pattern: str, var: str) -> int:
-        rows = list(self.store.query(f"SELECT (COUNT(DISTINCT {var}) AS ?n) WHERE {{ {pattern} }}"))
+        rows = list(
+            self.store.select(f"SELECT (COUNT(DISTINCT {var}) AS ?n) WHERE {{ {pattern} }}")
+        )
         return int(rows[0]["n"].value)
 
     # --- consumers (kg.export) -----------------------------------------------------------------

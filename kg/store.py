@@ -141,7 +141,7 @@ class Store:
         paths = sorted(files)
         digest = vocab.short_hash(*(p.read_text(encoding="utf-8") for p in paths), length=40)
         current = [
-            q.object.value
+            q.object.value if isinstance(q.object, ox.Literal) else ""
             for q in self._store.quads_for_pattern(
                 vocab.ONTOLOGY_GRAPH, _ONTOLOGY_HASH, None, vocab.ONTOLOGY_GRAPH
             )
@@ -175,7 +175,8 @@ class Store:
         for quad in self._store.quads_for_pattern(
             vocab.article_iri(doc_id), _CONTENT_HASH, None, graph
         ):
-            return str(quad.object.value)
+            if isinstance(quad.object, ox.Literal):
+                return quad.object.value
         return None
 
     def contains_graph(self, graph: ox.NamedNode) -> bool:
@@ -220,6 +221,15 @@ class Store:
             raise QueryError(f"The SPARQL query is malformed: {error}") from error
         except (OSError, ValueError, RuntimeError) as error:
             raise QueryError(f"The SPARQL query failed: {error}") from error
+
+    def select(
+        self, sparql: str, *, substitutions: Mapping[str, Term] | None = None
+    ) -> ox.QuerySolutions:
+        """Run a SELECT query (over the union of all graphs) and return its solutions."""
+        result = self.query(sparql, substitutions=substitutions)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("Expected a SELECT query; use query() for ASK, CONSTRUCT or DESCRIBE.")
+        return result
 
     def update(self, sparql: str) -> None:
         self._check_writable()

@@ -19,8 +19,7 @@ BASE = vocab.BASE + "id/"
 
 
 def entity(label: str, name: str) -> Entity:
-    return Entity(iri=f"{BASE}{label.lower()}/{name}", label=name, type=label,
-                  aliases=frozenset())
+    return Entity(iri=f"{BASE}{label.lower()}/{name}", label=name, type=label, aliases=frozenset())
 
 
 def span(text: str, label: str, nth: int = 0) -> Mention:
@@ -39,15 +38,36 @@ def annotated(blank_nlp: Language) -> tuple[Document, Doc, dict[tuple[int, int],
     sentence = (0, TEXT.index("。") + 1)
     doc._.relations = [
         Relation(person, "worksFor", org, sentence, "rule:test", 0.9, title="董事长"),
-        Relation(org2, "foundingDate", None, (TEXT.rindex("天兵"), len(TEXT)), "rule:test", 0.8,
-                 value="2019"),
+        Relation(
+            org2,
+            "foundingDate",
+            None,
+            (TEXT.rindex("天兵"), len(TEXT)),
+            "rule:test",
+            0.8,
+            value="2019",
+        ),
     ]
     quote_start = TEXT.index("“") + 1
-    doc._.quotes = [Quote(person2, "这是最大的火箭。", quote_start, quote_start + 8,
-                          (quote_start - 1, TEXT.index("说。") + 2), "rule:quote")]
+    doc._.quotes = [
+        Quote(
+            person2,
+            "这是最大的火箭。",
+            quote_start,
+            quote_start + 8,
+            (quote_start - 1, TEXT.index("说。") + 2),
+            "rule:quote",
+        )
+    ]
     links = {(m.start, m.end): entity(m.label, m.text) for m in (org, person, person2, org2)}
-    document = make_document(id="t#1", text=TEXT, offsets=OffsetMap.identity(len(TEXT)),
-                             path="t.txt", title="标题", authors=("李纯",))
+    document = make_document(
+        id="t#1",
+        text=TEXT,
+        offsets=OffsetMap.identity(len(TEXT)),
+        path="t.txt",
+        title="标题",
+        authors=("李纯",),
+    )
     return document, doc, links
 
 
@@ -67,14 +87,21 @@ def test_relations_positions_evidence_and_quotes(annotated) -> None:  # type: ig
     person, org = f"{BASE}person/康永来", f"{BASE}org/天兵科技"
     assert query_one(store, "SELECT ?p ?o WHERE { ?p schema:worksFor ?o }") == [(person, org)]
     assert query_one(store, "SELECT ?t WHERE { ?x a kg:Position ; schema:roleName ?t }") == [
-        ("董事长",)]
-    assert query_one(store, "SELECT ?d (DATATYPE(?d) AS ?t) WHERE { ?o schema:foundingDate ?d }") == [
-        ("2019", vocab.XSD + "gYear")]
-    evidence = query_one(store, "SELECT ?s ?sentence WHERE { ?e a kg:Evidence ; rdf:subject ?s ; "
-                                "kg:sentence ?sentence }")
+        ("董事长",)
+    ]
+    assert query_one(
+        store, "SELECT ?d (DATATYPE(?d) AS ?t) WHERE { ?o schema:foundingDate ?d }"
+    ) == [("2019", vocab.XSD + "gYear")]
+    evidence = query_one(
+        store,
+        "SELECT ?s ?sentence WHERE { ?e a kg:Evidence ; rdf:subject ?s ; kg:sentence ?sentence }",
+    )
     assert (person, "天兵科技董事长康永来介绍新火箭。") in evidence
-    assert query_one(store, "SELECT ?who ?text WHERE { ?q a schema:Quotation ; schema:creator ?who ;"
-                            " schema:text ?text }") == [(person, "这是最大的火箭。")]
+    assert query_one(
+        store,
+        "SELECT ?who ?text WHERE { ?q a schema:Quotation ; schema:creator ?who ;"
+        " schema:text ?text }",
+    ) == [(person, "这是最大的火箭。")]
     authors = query_one(store, "SELECT ?n WHERE { ?a schema:author/rdfs:label ?n }")
     assert authors == [("李纯",)]
     mentions = query_one(store, "SELECT ?e WHERE { ?a schema:mentions ?e }")

@@ -33,8 +33,12 @@ def test_query_runs_over_the_union_with_substitutions() -> None:
     store = Store(None)
     g1, g2 = vocab.article_graph("a"), vocab.article_graph("b")
     store.add([quad("x", "1", g1), quad("x", "2", g2)])
-    rows = list(store.query("SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?o",
-                            substitutions={"s": ox.NamedNode(EX + "x")}))
+    rows = list(
+        store.query(
+            "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?o",
+            substitutions={"s": ox.NamedNode(EX + "x")},
+        )
+    )
     assert [row["o"].value for row in rows] == ["1", "2"]
 
 
@@ -59,8 +63,9 @@ def test_ensure_ontology_loads_once(tmp_path: Path) -> None:
     assert store.ensure_ontology([ttl]) is False
     ttl.write_text("<http://example.org/a> <http://example.org/b> 'd' .\n", encoding="utf-8")
     assert store.ensure_ontology([ttl]) is True
-    assert [q.object.value for q in store.quads(vocab.ONTOLOGY_GRAPH)
-            if q.predicate.value == EX + "b"] == ["d"]
+    assert [
+        q.object.value for q in store.quads(vocab.ONTOLOGY_GRAPH) if q.predicate.value == EX + "b"
+    ] == ["d"]
 
 
 def test_second_writer_gets_a_clear_lock_error(tmp_path: Path) -> None:

@@ -1,0 +1,105 @@
+"""The command line: each command's happy path, its errors and its exit statuses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from spacy.language import Language
+
+from kg.cli import cli
+from kg.commands import register_all
+
+register_all(cli)
+QUERIES = Path(__file__).parent.parent / "queries"
+
+
+@pytest.fixture()
+def runner(monkeypatch: pytest.MonkeyPatch, nlp: Language) -> CliRunner:
+    """A CLI runner whose builds reuse the session's pipeline instead of loading another."""
+    monkeypatch.setattr("kg.nlp.load_pipeline", lambda **_: nlp)
+    return CliRunner()
+
+
+def test_help_of_every_command_has_an_example(runner: CliRunner) -> None:
+    for name, command in cli.commands.items():
+        result = runner.invoke(cli, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert "Example" in result.output, f"kg {name} --help has no example"
+        assert command.help
+
+
+def test_build_then_query_formats(runner: CliRunner, tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text("科技新闻\n\n天兵科技董事长康永来介绍了新火箭。\n", encoding="utf-8")
+    store = str(tmp_path / "store")
+    result = runner.invoke(cli, ["build", str(page), "--store", store, "--quiet"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(
+        cli, ["query", str(QUERIES / "positions.rq"), "--store", store, "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["head"]["vars"] == ["person", "personLabel", "title", "org", "orgLabel"]
+    result = runner.invoke(
+        cli,
+        [
+            "query",
+            "--sparql",
+            "SELECT ?l WHERE { ?p a schema:Person ; rdfs:label ?l }",
+            "--store",
+            store,
+            "--format",
+            "csv",
+        ],
+    )
+    assert result.output.splitlines()[0] == "l"
+    result = runner.invoke(
+        cli,
+        [
+            "query",
+            "--sparql",
+            "CONSTRUCT WHERE { ?s a schema:Person }",
+            "--store",
+            store,
+            "--format",
+            "nquads",
+        ],
+    )
+    assert "<http://schema.org/Person>" in result.output
+    result = runner.invoke(cli, ["stats", "--store", store, "--json"])
+    assert json.loads(result.output)["articles"] == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "message"),
+    [
+        (["query", "--sparql", "SELEKT nothing"], 7, "malformed"),
+        (["query"], 7, "either a query FILE or --sparql"),
+        (["query", "--sparql", "ASK {}", "--format", "turtle"], 7, "SELECT/ASK"),
+        (["build", "no/such/dir"], 4, "No such file"),
+    ],
+)
+def test_errors_are_one_clean_message(
+    runner: CliRunner, tmp_path: Path, args: list[str], status: int, message: str
+) -> None:
+    store = tmp_path / "store"
+    if args[0] == "query":
+        runner.invoke(cli, ["build", "-", "--store", str(store), "--quiet"], input="短讯：测试。")
+    result = runner.invoke(cli, [*args, "--store", str(store)])
+    assert result.exit_code == status, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_build_names_skipped_inputs_and_exits_3(runner: CliRunner, tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("标题\n\n北京大学法学院教授易继明表示赞同。\n", encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = runner.invoke(cli, ["build", str(good), str(empty), "--store", str(tmp_path / "s")])
+    assert result.exit_code == 3
+    assert "empty.txt" in result.output
+    assert "1 articles" in result.output
