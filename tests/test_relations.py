@@ -171,6 +171,7 @@ def test_list_continuation_and_title_spans() -> None:
     [
         ("据记者了解，该项目已经完工。", []),
         ("研究员和工程师们日夜攻关。", []),
+        ("国际在线消息（记者李敏报道）。", [("国际在线", "ORG"), ("李敏", "PERSON")]),
         ("清华大学教授们认为这很重要。", [("清华大学", "ORG")]),
         ("张三和清华大学签署了协议。", [("张三", "PERSON"), ("清华大学", "ORG")]),
         ("清华大学的张三表示支持。", [("清华大学", "ORG"), ("张三", "PERSON")]),
@@ -258,6 +259,8 @@ def test_manufacturer_location_places_projects() -> None:
     (rel,) = by_predicate(doc, "containedInPlace")
     assert (rel.subject.text, rel.extractor) == ("开罗", "rule:place/capital")
     doc = make_doc("新闸路石门路一带银行扎堆。", [("新闸路", "PLACE"), ("石门路", "PLACE")])
+    assert by_predicate(doc, "containedInPlace") == []
+    doc = make_doc("记者北京上海报道。", [("北京", "PLACE"), ("上海", "PLACE")])
     assert by_predicate(doc, "containedInPlace") == []
     doc = make_doc("阿联酋迪拜举办展会。", [("阿联酋", "PLACE"), ("迪拜", "PLACE")])
     assert ("迪拜", "containedInPlace", "阿联酋") in triples(doc)

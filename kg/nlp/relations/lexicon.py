@@ -211,7 +211,12 @@ def title_of_gap(gap: str, extra_title: str | None = None) -> TitleMatch | None:
     if core is None:
         return None
     unit = body[: len(body) - len(core)]
-    if unit and (not _UNIT.match(unit) or _CLAUSE_WORDS.search(unit) or unit.endswith("的")):
+    if unit and (
+        not _UNIT.match(unit)
+        or _CLAUSE_WORDS.search(unit)
+        or unit.endswith("的")
+        or unit.count("（") + unit.count("(") != unit.count("）") + unit.count(")")
+    ):
         return None
     return TitleMatch(body, core, lead + cut, bool(unit))
 
@@ -387,8 +392,11 @@ _LARGER_PLACE_END = re.compile(r"(?:国|省|市|州|县|区|自治区|特别行�
 _STREET_END = re.compile(r"(?:路|街|道|巷|桥|门|沟|山|河|湖|城)$")
 
 
-def is_larger_place(name: str) -> bool:
-    """``name`` can hold another place written right after it (阿联酋 | 阿布扎比)."""
+def is_larger_place(name: str, inner: str = "") -> bool:
+    """``name`` can hold the place ``inner`` written right after it (阿联酋 | 阿布扎比); two
+    provinces or cities side by side (北京上海) are peers, not one inside the other."""
     if _STREET_END.search(name):
+        return False
+    if inner and name not in COUNTRIES and (inner in PLACE_PREFIXES or inner in COUNTRIES):
         return False
     return name in COUNTRIES or name in PLACE_PREFIXES or bool(_LARGER_PLACE_END.search(name))
