@@ -382,6 +382,21 @@ def test_quote_in_view_of_and_pronoun() -> None:
     assert make_doc(text, [("刘星", "PERSON"), ("张明", "PERSON")])._.quotes == []
 
 
+def test_quote_title_and_place_between_speaker_and_cue() -> None:
+    text = "“现在和几个月前的情况已经完全不同了。”工行董事长姜建清在晚宴上说。"
+    (quote,) = make_doc(text, [("工行", "ORG"), ("姜建清", "PERSON")])._.quotes
+    assert quote.speaker.text == "姜建清"
+    text = "“有哪家企业能站出来说没有借过高利贷？”吴江林代表说。"
+    (quote,) = make_doc(text, [("吴江林", "PERSON")])._.quotes
+    assert quote.speaker.text == "吴江林"
+
+
+def test_quoted_names_are_not_speech() -> None:
+    text = "在“中国创业投资发展新动力高层论坛”上，国家发改委财金司司长徐林表示，要加快发展。"
+    doc = make_doc(text, [("国家发改委财金司", "ORG"), ("徐林", "PERSON")])
+    assert doc._.quotes == []
+
+
 def test_no_quote_without_person_or_speech() -> None:
     text = "“企业的通关效率提高了很多，成本也降下来了。”星火科技相关负责人说。"
     assert make_doc(text, [("星火科技", "ORG")])._.quotes == []

@@ -25,7 +25,18 @@ _CUE = (
     r"谈到|补充|感慨|告诉记者|直言|提到|说明|呼吁|分析|坦承|写道|形容|总结|笑言|感叹)"
 )
 _ADVERB = r"(?:也|还|则|又|进一步|随后|同时|曾|对记者|向记者|接受采访时)?"
-_AFTER_CUE = re.compile(f"^{_ADVERB}{_CUE}")
+#: Between the speaker and the cue: a title or form of address (吴江林代表说, 张三教授表示) and
+#: where it was said (在晚宴上说).
+_AFTER_NAME = (
+    r"(?:代表|委员|先生|女士|同志|教授|院士|博士|研究员|主任|会长|董事长|总经理|局长|部长)?"
+    r"(?:在[^，。；“”]{1,12}?(?:上|中|时|期间|后))?"
+)
+_AFTER_CUE = re.compile(f"^{_AFTER_NAME}{_ADVERB}{_CUE}")
+#: A quoted name, not speech: 在“…论坛”上, “…”中, 参加“…”.
+_NAME_AFTER = re.compile(
+    r"^(?:(?:上|中|里|内)(?=[，,、。；\s]|$)|期间|之际|会上|活动|论坛|大会|会议|的|之|等|一书|一文)"
+)
+_NAME_BEFORE = re.compile(r"(?:在|参加|出席|举办|召开|举行|主题为|题为|名为|《)$")
 _BEFORE_TAIL = re.compile(f"^{_ADVERB}{_CUE}[，,：:]?\\s*$")
 _PRONOUN_AFTER = re.compile(f"^[，,]?\\s*(?P<p>他|她){_ADVERB}{_CUE}")
 _PRONOUN_BEFORE = re.compile(f"(?P<p>他|她){_ADVERB}{_CUE}[，,：:]?\\s*$")
@@ -62,6 +73,8 @@ def _persons(ctx: Context, start: int, end: int) -> list[Mention]:
 
 def _speaker_after(ctx: Context, close: int) -> tuple[Mention, str, float] | None:
     after = close + 1
+    if _NAME_AFTER.match(ctx.text[after : after + 4]):
+        return None
     for person in _persons(ctx, after, after + _WINDOW):
         lead = ctx.text[after : person.start]
         if _BREAK.search(lead):
@@ -115,7 +128,7 @@ def extract_quotes(ctx: Context) -> list[Quote]:
     out: list[Quote] = []
     for open_, close in find_quotations(ctx.text):
         inner = ctx.text[open_ + 1 : close]
-        if not _is_speech(inner):
+        if not _is_speech(inner) or _NAME_BEFORE.search(ctx.text[max(0, open_ - 4) : open_]):
             continue
         found = _speaker_after(ctx, close) or _speaker_before(ctx, open_)
         if found is None:
