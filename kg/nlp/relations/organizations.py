@@ -13,7 +13,8 @@ Rules (extractor names after ``rule:``):
   ``location/located-place-of`` (0.85): 位于 PLACE 的 ORG/PROJECT/EVENT (位于广东的江门中微子实验).
 - ``location/name-prefix`` (0.7): a company name starting with a province, a large city or a
   …市/…县 is located there (青岛金暖阳燃气取暖器有限公司 → 青岛).
-- ``manufacturer/org-made-product`` (0.75): ORG 研制/推出/发布/打造/生产 … PRODUCT (same clause);
+- ``manufacturer/org-made-product`` (0.75): ORG 研制/推出/发布/打造/生产/带来 … PRODUCT
+  (same clause);
   ``manufacturer/product-by-org`` (0.85): PRODUCT 由 ORG 研制.
 - ``founding/date-cue`` (0.9; 0.8 across a comma): ORG … 成立于/创建于/创办于 DATE, ORG 于 DATE
   成立, 成立于 DATE 的 ORG, 自 DATE 成立以来，ORG; ``founding/date-then-org`` (0.85):
@@ -44,7 +45,7 @@ _LOC_CUE = re.compile(
 )
 _MADE = re.compile(
     r"^[^，。；“”]{0,8}?(?:自主|独立|联合|首次|正式|成功|全新)?(?:研制|研发|推出|发布|打造|生产|制造|"
-    r"设计|开发|量产)(?:的|了|出)?[^，。；]{0,16}?[“‘「]?$"
+    r"设计|开发|量产|带来)(?:的|了|出)?[^，。；]{0,16}?[“‘「]?$"
 )
 _MADE_BY = re.compile(r"^[”’」]?(?:号|火箭|运载火箭)?(?:是|系)?由$")
 _MADE_BY_VERB = re.compile(r"^(?:自主|独立|联合|负责)?(?:研制|研发|生产|制造|设计|开发|打造|推出)")
