@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 from spacy.tokens import Doc
@@ -440,3 +442,50 @@ def test_factory_in_blank_pipeline() -> None:
     doc.ents = [doc.char_span(0, 4, label="ORG"), doc.char_span(7, 10, label="PERSON")]
     doc = nlp.get_pipe("kg_relations")(doc)
     assert [r.predicate for r in doc._.relations] == ["worksFor"]
+
+
+def test_duie_evaluation_on_a_small_sample(tmp_path: Path) -> None:
+    from kg.nlp.relations.evaluate import evaluate, gold_mentions, load_duie
+
+    rows = [
+        {
+            "text": "星河动力董事长刘百奇出席。星河动力成立于2018年。",
+            "spo_list": [
+                {
+                    "predicate": "董事长",
+                    "subject": "星河动力",
+                    "subject_type": "企业",
+                    "object": {"@value": "刘百奇"},
+                    "object_type": {"@value": "人物"},
+                },
+                {
+                    "predicate": "成立日期",
+                    "subject": "星河动力",
+                    "subject_type": "机构",
+                    "object": {"@value": "2018年"},
+                    "object_type": {"@value": "Date"},
+                },
+            ],
+        },
+        {
+            "text": "《流浪地球》由郭帆执导。",
+            "spo_list": [
+                {
+                    "predicate": "导演",
+                    "subject": "流浪地球",
+                    "subject_type": "影视作品",
+                    "object": {"@value": "郭帆"},
+                    "object_type": {"@value": "人物"},
+                },
+            ],
+        },
+    ]
+    path = tmp_path / "duie.json"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    examples = load_duie(path)
+    assert [m.text for m in gold_mentions(examples[0])] == ["星河动力", "刘百奇", "星河动力"]
+    report = evaluate(examples)
+    assert (report.sentences, report.scored_sentences) == (2, 1)
+    assert report.scores["董事长"].tp == 1 and report.scores["成立日期"].tp == 1
+    assert report.micro.precision == 1.0 and report.micro.recall == 1.0
+    assert "micro" in report.format()
