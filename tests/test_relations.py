@@ -152,6 +152,17 @@ def test_later_clauses_about_the_subject() -> None:
     assert triples(doc) == {("李四", "worksFor", "星火科技|董事长")}
 
 
+def test_titles_listed_before_the_person() -> None:
+    doc = make_doc(
+        "中信资本董事长、金拱门公司董事会主席张懿宸表示。",
+        [("中信资本", "ORG"), ("金拱门公司", "ORG"), ("张懿宸", "PERSON")],
+    )
+    assert {
+        ("张懿宸", "worksFor", "中信资本|董事长"),
+        ("张懿宸", "worksFor", "金拱门公司|董事会主席"),
+    } <= triples(doc)
+
+
 def test_list_continuation_and_title_spans() -> None:
     doc = make_doc(
         "华为董事长梁华、轮值董事长徐直军出席。",

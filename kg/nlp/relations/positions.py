@@ -11,6 +11,8 @@ Rules (extractor names after ``rule:``):
   张三是清华大学教授; 0.75 with nothing between (谭旭光潍柴动力股份有限公司董事长).
 - ``position/person-appointed-org-title`` (0.85): 张三担任/出任/任/兼任 + ORG + title.
 - ``position/org-person-title`` (0.8): 苏州银行王兰凤董事长.
+- ``position/title-list-before`` (0.75): 中信资本董事长、金拱门公司董事会主席张懿宸 — the person
+  holds every title of the list.
 - ``position/person-clause-appointed`` (0.75): the sentence's first mention, a PERSON, then
   …，现任 ORG 董事长 (several: …、ORG 总经理).
 - ``founder/title`` (0.9): a position whose title is 创始人 / 联合创始人 / 创办人 also gives
@@ -133,6 +135,7 @@ def extract_positions(ctx: Context) -> list[Relation]:
                         ctx, person, prev, match.text, sentence, "org-title-person", conf
                     )
                     placed[(person.start, person.end)] = (prev, match.text)
+                    out += _titles_listed_before(ctx, mentions, i - 1, person, sentence)
                     continue
             # PERSON、title + PERSON after a position: same organisation
             if prev is not None and prev.label == "PERSON" and (prev.start, prev.end) in placed:
@@ -165,6 +168,24 @@ def extract_positions(ctx: Context) -> list[Relation]:
             # PERSON + connector + ORG + title (several: …董事长、ORG 总经理)
             for org, title, extractor, conf in _titles_after(ctx, mentions, i, sentence):
                 out += _position(ctx, person, org, title, sentence, extractor, conf)
+    return out
+
+
+def _titles_listed_before(
+    ctx: Context, mentions: list[Mention], j: int, person: Mention, sentence: tuple[int, int]
+) -> list[Relation]:
+    """中信资本董事长、金拱门公司董事会主席张懿宸: the person holds the earlier titles too."""
+    out: list[Relation] = []
+    while j >= 1:
+        org, earlier = mentions[j - 1], mentions[j]
+        gap = ctx.between(org, earlier)
+        if org.label not in _EMPLOYERS or not gap.endswith("、") or not _no_break(gap[:-1]):
+            break
+        match = title_of_gap(gap[:-1])
+        if match is None:
+            break
+        out += _position(ctx, person, org, match.text, sentence, "title-list-before", 0.75)
+        j -= 1
     return out
 
 
