@@ -285,6 +285,7 @@ def test_explain() -> None:
     assert entity.aliases == ("中国药登",)
     assert entity.statements[0].extractor == "rule:alias/abbreviation"
     assert entity.decisions and "中国药品价格登记系统" in answer.format()
+    assert str(answer) == answer.format()
     assert "中国药登" in answer.to_json()
     assert (
         explain("无此实体", lambda q: store.query(q, use_default_graph_as_union=True)).entities

@@ -60,7 +60,11 @@ class Explanation:
     query: str
     entities: tuple[EntityExplanation, ...] = field(default_factory=tuple)
 
+    def __str__(self) -> str:
+        return self.format()
+
     def format(self) -> str:
+        """A plain-text report for the terminal."""
         if not self.entities:
             return f"No entity is named {self.query!r} (label or alias) in the store."
         blocks = []
