@@ -7,6 +7,7 @@ and mentions, so the rules stay pure functions ``Context → list[Relation]``.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -101,6 +102,27 @@ class Context:
 
     def sub_mention(self, start: int, end: int, label: str) -> Mention:
         return Mention(self.text[start:end], label, start, end)
+
+
+#: Joins two names of a list (张三、李四和王五).
+JOIN = re.compile(r"^(?:、|和|及|与|以及)$")
+#: A name followed by this modifies what comes next (乐嘉的妻子): it is not the subject.
+POSSESSIVE = re.compile(r"^(?:的|之)")
+
+
+def no_break(text: str) -> bool:
+    """``text`` stays inside one clause: no clause punctuation, no quotation marks."""
+    return not any(ch in CLAUSE_END for ch in text) and "“" not in text and "”" not in text
+
+
+def nearest_person_before(mentions: list[Mention], *, stop_at_org: bool = True) -> Mention | None:
+    """The last PERSON of ``mentions`` (``None`` past an ORG when ``stop_at_org``)."""
+    for m in reversed(mentions):
+        if m.label == "PERSON":
+            return m
+        if stop_at_org and m.label == "ORG":
+            return None
+    return None
 
 
 def relation(

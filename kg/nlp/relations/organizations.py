@@ -34,9 +34,9 @@ from kg.nlp.relations.dates import find_dates
 from kg.nlp.relations.lexicon import (
     PARENT_CUES,
     ends_with_subunit_head,
-    place_prefix,
     split_parent,
 )
+from kg.nlp.relations.place_names import place_prefix
 
 _LOCATED = ("ORG", "PROJECT", "EVENT")
 _LOC_CUE = re.compile(

@@ -1,4 +1,4 @@
-"""People and organisations: positions (``worksFor`` + title), ``founder``, ``alumniOf``.
+"""People and organisations: positions (``worksFor`` + title) and ``founder``.
 
 Rules (extractor names after ``rule:``):
 
@@ -18,10 +18,10 @@ Rules (extractor names after ``rule:``):
 - ``founder/title`` (0.9): a position whose title is 创始人 / 联合创始人 / 创办人 also gives
   founder.
 - ``founder/person-founded-org`` (0.8): 张三(于2002年)创办/创立/创建 ORG.
-- ``founder/org-by-person`` (0.85): ORG由张三、李四和王五(于…)创立.
-- ``alumni/graduated-from`` (0.9; 0.8 across a comma): PERSON … 毕业于 ORG(、ORG), 毕业院校是 ORG;
-  就读于/求学于 0.75; ``alumni/admitted-to`` (0.7): 考入/考取 ORG; ``alumni/org-graduated`` (0.75):
-  PERSON … ORG毕业 / ORG博士 / ORG研究生学历 / 在 ORG 读书.
+- ``founder/org-by-person`` (0.85): ORG由张三、李四和王五(于…)创立; ORG是华裔张三创办的.
+- ``founder/person-founded-the-org`` (0.85): 1916年由张謇创办的 ORG.
+- ``position/person-clause-apposition`` (0.75): …，1937年生于广东顺德，ORG 董事长 (the
+  sentence's first mention, a PERSON).
 
 A title with no person next to it gives nothing (据记者了解), and 记者 without an organisation
 name before it neither.
@@ -32,7 +32,15 @@ from __future__ import annotations
 import re
 
 from kg.nlp.records import Mention, Relation
-from kg.nlp.relations.base import CLAUSE_END, Context, relation
+from kg.nlp.relations.base import (
+    CLAUSE_END,
+    JOIN,
+    POSSESSIVE,
+    Context,
+    nearest_person_before,
+    no_break,
+    relation,
+)
 from kg.nlp.relations.lexicon import TITLE_PATTERN, is_title, split_titles, title_of_gap
 
 _EMPLOYERS = ("ORG", "PROJECT")
@@ -68,28 +76,10 @@ _FOUNDED = re.compile(
 _BY_FOUNDED = re.compile(
     r"^(?:[^，。；“”]{0,16}?)(?:联合|共同|一手|合伙)?(?:创办|创立|创建|创设|组建|创始)"
 )
-#: Cues right before the school: 毕业于 (0.9), 毕业院校是 (0.9), 就读于 (0.75), 考入 (0.7).
-_GRADUATED = re.compile(
-    r"(?:(?P<grad>(?:本科|硕士|博士|研究生)?毕业于|毕业院校(?:是|为|[：:]))"
-    r"|(?P<study>就读于|求学于|肄业于|结业于|留学于)|(?P<admit>考取了?|考入了?|考进了?|考上了?))"
-    r"(?:[^，。；“”]{0,6}的)?\s*$"
-)
-#: After the school: 西北大学经济管理学院毕业, 北京大学研究生学历, 清华大学博士, 在 ORG 读书.
-_ORG_GRADUATED = re.compile(
-    r"^(?:[^，。；、“”]{0,10}?(?:本科|硕士|博士|研究生|大学)?毕业(?!于)"
-    r"|(?:研究生|本科|大专|大学|博士|硕士)学历"
-    r"|[^，。；、“”]{0,10}?(?:学士|硕士|博士)(?:学位)?(?=$|[，,。；、）)])"
-    r"|[^，。；、“”]{0,10}?(?:读书|就读|求学|攻读)(?:时|期间)?)"
-)
-_JOIN = re.compile(r"^(?:、|和|及|与|以及)$")
 
 
 def _clean_gap(gap: str) -> str:
     return gap[:-2] if gap.endswith("之一") else gap
-
-
-def _no_break(text: str) -> bool:
-    return not any(ch in CLAUSE_END for ch in text) and "“" not in text and "”" not in text
 
 
 def _position(
@@ -128,7 +118,7 @@ def extract_positions(ctx: Context) -> list[Relation]:
                 if colon:
                     gap = gap[: colon.start()]
                 extra = ctx.title_ending_at(person.start, prev.end)
-                match = title_of_gap(gap, extra) if _no_break(gap) else None
+                match = title_of_gap(gap, extra) if no_break(gap) else None
                 if match is not None:
                     conf = 0.85 if match.has_unit or colon else 0.9
                     out += _position(
@@ -145,7 +135,7 @@ def extract_positions(ctx: Context) -> list[Relation]:
                     out += _position(ctx, person, org, title, sentence, "list-continuation", 0.8)
                     placed[(person.start, person.end)] = (org, title)
                     continue
-                if gap[:1] in ("、", "，", ",") and _no_break(gap[1:]):
+                if gap[:1] in ("、", "，", ",") and no_break(gap[1:]):
                     match = title_of_gap(gap[1:])
                     if match is not None and not match.has_unit:
                         org, _ = placed[(prev.start, prev.end)]
@@ -179,7 +169,7 @@ def _titles_listed_before(
     while j >= 1:
         org, earlier = mentions[j - 1], mentions[j]
         gap = ctx.between(org, earlier)
-        if org.label not in _EMPLOYERS or not gap.endswith("、") or not _no_break(gap[:-1]):
+        if org.label not in _EMPLOYERS or not gap.endswith("、") or not no_break(gap[:-1]):
             break
         match = title_of_gap(gap[:-1])
         if match is None:
@@ -297,16 +287,16 @@ def extract_founders(ctx: Context) -> list[Relation]:
                 continue
             before = ctx.text[sentence[0] : org.start]
             if _FOUNDED.search(before):
-                person = _nearest_person_before(mentions[:i])
+                person = nearest_person_before(mentions[:i])
                 if person is not None:
                     gap = ctx.text[person.end : org.start]
                     if (
                         "由" not in gap
                         and "“" not in gap
                         and "。" not in gap
-                        and not _POSSESSIVE.match(gap)
+                        and not POSSESSIVE.match(gap)
                     ):
-                        conf = 0.8 if _no_break(gap) else 0.7
+                        conf = 0.8 if no_break(gap) else 0.7
                         for p in _person_list_ending(ctx, mentions[:i], person):
                             out.append(
                                 relation(
@@ -334,7 +324,7 @@ def extract_founders(ctx: Context) -> list[Relation]:
                     continue
                 gap = ctx.text[cursor : m.start]
                 if m.label == "PERSON" and (
-                    (not people and _LEAD.match(gap)) or (people and _JOIN.match(gap))
+                    (not people and _LEAD.match(gap)) or (people and JOIN.match(gap))
                 ):
                     people.append(m)
                     cursor = m.end
@@ -348,7 +338,6 @@ def extract_founders(ctx: Context) -> list[Relation]:
     return out
 
 
-_POSSESSIVE = re.compile(r"^(?:的|之)")
 #: Between the founder and the organisation: 先生于1889年创立的.
 _FOUNDED_THE = re.compile(
     r"^(?:先生|女士)?(?:于[^，。；“”]{1,10}?)?(?:在[^，。；“”]{1,8}?)?(?:一手|共同|联合)?"
@@ -364,67 +353,8 @@ def _person_list_ending(ctx: Context, mentions: list[Mention], last: Mention) ->
     index = mentions.index(last)
     while index > 0:
         prev = mentions[index - 1]
-        if prev.label != "PERSON" or not _JOIN.match(ctx.text[prev.end : people[-1].start]):
+        if prev.label != "PERSON" or not JOIN.match(ctx.text[prev.end : people[-1].start]):
             break
         people.append(prev)
         index -= 1
     return people[::-1]
-
-
-def _nearest_person_before(mentions: list[Mention], *, stop_at_org: bool = True) -> Mention | None:
-    for m in reversed(mentions):
-        if m.label == "PERSON":
-            return m
-        if stop_at_org and m.label == "ORG":
-            return None
-    return None
-
-
-def extract_alumni(ctx: Context) -> list[Relation]:
-    """``alumniOf``: PERSON … 毕业于 ORG(、ORG) and PERSON … ORG毕业."""
-    out: list[Relation] = []
-    for sentence in ctx.sentences:
-        mentions = ctx.in_sentence(sentence)
-        for i, org in enumerate(mentions):
-            if org.label != "ORG":
-                continue
-            before = ctx.text[max(sentence[0], org.start - 16) : org.start]
-            cue = _GRADUATED.search(before)
-            orgs = [org]
-            extractor, conf = "alumni/graduated-from", 0.9
-            if cue is None:
-                # ORG毕业
-                if not _ORG_GRADUATED.match(ctx.text[org.end : sentence[1]]):
-                    continue
-                extractor, conf = "alumni/org-graduated", 0.75
-            elif cue.group("study"):
-                conf = 0.75
-            elif cue.group("admit"):
-                extractor, conf = "alumni/admitted-to", 0.7
-            if extractor != "alumni/org-graduated":
-                for m in mentions[i + 1 :]:
-                    if m.label == "ORG" and _JOIN.match(ctx.text[orgs[-1].end : m.start]):
-                        orgs.append(m)
-                    else:
-                        break
-            person = _nearest_person_before(mentions[:i], stop_at_org=False)
-            if person is None:
-                continue
-            gap = ctx.text[person.end : org.start]
-            if _POSSESSIVE.match(gap) or re.match(
-                r"^[^，,。]{0,3}(?:女儿|儿子|妻子|丈夫|父亲|母亲)", gap
-            ):
-                continue
-            if re.search(
-                r"(?:之女|之子|女儿|儿子|妻子|丈夫|父亲|母亲|父|母)为?$",
-                ctx.text[max(0, person.start - 3) : person.start],
-            ):
-                continue  # 母亲为朱德之女朱敏: a relative, not the sentence's subject
-            if "“" in gap or "”" in gap or "。" in gap:
-                continue
-            if not _no_break(gap):
-                conf -= 0.1
-            out += [
-                relation(person, "alumniOf", o, sentence, extractor, round(conf, 2)) for o in orgs
-            ]
-    return out

@@ -20,7 +20,7 @@ import re
 
 from kg.nlp.records import Mention, Relation
 from kg.nlp.relations.base import Context, relation
-from kg.nlp.relations.lexicon import is_larger_place
+from kg.nlp.relations.place_names import is_larger_place
 
 _CAPITAL = re.compile(r"^(?:的)?(?:首都|省会|首府|首府城市)$")
 _ADMIN = re.compile(

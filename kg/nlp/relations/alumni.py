@@ -1,0 +1,90 @@
+"""``alumniOf``: the schools people went to.
+
+Rules (extractor names after ``rule:``):
+
+- ``alumni/graduated-from`` (0.9; 0.8 across a comma): PERSON … 毕业于 ORG(、ORG), 毕业院校是 ORG;
+  就读于/求学于 0.75.
+- ``alumni/admitted-to`` (0.7): PERSON … 考入/考取 ORG.
+- ``alumni/org-graduated`` (0.75): PERSON … ORG毕业 / ORG博士 / ORG研究生学历 / 在 ORG 读书.
+
+The person is the nearest one before the school in the sentence, unless it is introduced as a
+relative (母亲为朱德之女朱敏) or modifies something else (乐嘉的妻子).
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.nlp.records import Relation
+from kg.nlp.relations.base import (
+    JOIN,
+    POSSESSIVE,
+    Context,
+    nearest_person_before,
+    no_break,
+    relation,
+)
+
+#: Cues right before the school: 毕业于 (0.9), 毕业院校是 (0.9), 就读于 (0.75), 考入 (0.7).
+_GRADUATED = re.compile(
+    r"(?:(?P<grad>(?:本科|硕士|博士|研究生)?毕业于|毕业院校(?:是|为|[：:]))"
+    r"|(?P<study>就读于|求学于|肄业于|结业于|留学于)|(?P<admit>考取了?|考入了?|考进了?|考上了?))"
+    r"(?:[^，。；“”]{0,6}的)?\s*$"
+)
+#: After the school: 西北大学经济管理学院毕业, 北京大学研究生学历, 清华大学博士, 在 ORG 读书.
+_ORG_GRADUATED = re.compile(
+    r"^(?:[^，。；、“”]{0,10}?(?:本科|硕士|博士|研究生|大学)?毕业(?!于)"
+    r"|(?:研究生|本科|大专|大学|博士|硕士)学历"
+    r"|[^，。；、“”]{0,10}?(?:学士|硕士|博士)(?:学位)?(?=$|[，,。；、）)])"
+    r"|[^，。；、“”]{0,10}?(?:读书|就读|求学|攻读)(?:时|期间)?)"
+)
+
+
+def extract_alumni(ctx: Context) -> list[Relation]:
+    """``alumniOf``: PERSON … 毕业于 ORG(、ORG) and PERSON … ORG毕业."""
+    out: list[Relation] = []
+    for sentence in ctx.sentences:
+        mentions = ctx.in_sentence(sentence)
+        for i, org in enumerate(mentions):
+            if org.label != "ORG":
+                continue
+            before = ctx.text[max(sentence[0], org.start - 16) : org.start]
+            cue = _GRADUATED.search(before)
+            orgs = [org]
+            extractor, conf = "alumni/graduated-from", 0.9
+            if cue is None:
+                # ORG毕业
+                if not _ORG_GRADUATED.match(ctx.text[org.end : sentence[1]]):
+                    continue
+                extractor, conf = "alumni/org-graduated", 0.75
+            elif cue.group("study"):
+                conf = 0.75
+            elif cue.group("admit"):
+                extractor, conf = "alumni/admitted-to", 0.7
+            if extractor != "alumni/org-graduated":
+                for m in mentions[i + 1 :]:
+                    if m.label == "ORG" and JOIN.match(ctx.text[orgs[-1].end : m.start]):
+                        orgs.append(m)
+                    else:
+                        break
+            person = nearest_person_before(mentions[:i], stop_at_org=False)
+            if person is None:
+                continue
+            gap = ctx.text[person.end : org.start]
+            if POSSESSIVE.match(gap) or re.match(
+                r"^[^，,。]{0,3}(?:女儿|儿子|妻子|丈夫|父亲|母亲)", gap
+            ):
+                continue
+            if re.search(
+                r"(?:之女|之子|女儿|儿子|妻子|丈夫|父亲|母亲|父|母)为?$",
+                ctx.text[max(0, person.start - 3) : person.start],
+            ):
+                continue  # 母亲为朱德之女朱敏: a relative, not the sentence's subject
+            if "“" in gap or "”" in gap or "。" in gap:
+                continue
+            if not no_break(gap):
+                conf -= 0.1
+            out += [
+                relation(person, "alumniOf", o, sentence, extractor, round(conf, 2)) for o in orgs
+            ]
+    return out
