@@ -1,0 +1,241 @@
+"""Pure prediction: text → ``(start, end, label)`` spans, with a trained model directory.
+
+A model directory holds ``config.json`` (network sizes, heads, what each head emits),
+``vocab.json`` (characters and bigrams), ``lexicon.txt.gz`` (dictionary words) and
+``weights.pt`` (a float16 ``state_dict``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+
+from kg.errors import ModelError
+from kg.nlp.ner import TITLE_LABEL
+from kg.nlp.ner.model import NerNet, NetConfig, bio_tags
+from kg.nlp.ner.text import Lexicon, char_bigrams, feature_chars, split_sentences
+
+log = logging.getLogger(__name__)
+
+FILES = ("config.json", "vocab.json", "lexicon.txt.gz", "weights.pt")
+PAD, UNK = 0, 1
+
+Span = tuple[int, int, str]
+
+
+def default_model_dir() -> Path:
+    """The model shipped inside the package."""
+    return Path(__file__).resolve().parent / "model"
+
+
+@dataclass
+class Features:
+    """Feature ids of one text piece."""
+
+    chars: list[int]
+    bigrams: list[int]
+    lex: list[int]
+
+
+class Vocab:
+    """String → id maps for characters and bigrams (0 = padding, 1 = unknown)."""
+
+    def __init__(self, chars: Sequence[str], bigrams: Sequence[str]) -> None:
+        self.chars = list(chars)
+        self.bigrams = list(bigrams)
+        self.char_ids = {c: i for i, c in enumerate(self.chars)}
+        self.bigram_ids = {b: i for i, b in enumerate(self.bigrams)}
+
+    def to_json(self) -> dict[str, list[str]]:
+        return {"chars": self.chars, "bigrams": self.bigrams}
+
+
+class NerModel:
+    """A loaded network with its vocabulary and lexicon; :meth:`predict` is the entry point."""
+
+    def __init__(
+        self,
+        net: NerNet,
+        vocab: Vocab,
+        lexicon: Lexicon,
+        emit: dict[str, list[str]],
+        max_len: int = 200,
+        meta: dict | None = None,
+    ) -> None:
+        self.net = net.eval()
+        self.vocab = vocab
+        self.lexicon = lexicon
+        self.emit = emit
+        self.max_len = max_len
+        self.meta = meta or {}
+        self.head_order = net.cfg.head_order or list(net.cfg.heads)
+        self.tags = {name: bio_tags(labels) for name, labels in net.cfg.heads.items()}
+
+    @property
+    def labels(self) -> list[str]:
+        """Every label the model emits."""
+        out: list[str] = []
+        for name in self.head_order:
+            out += [lab for lab in self.emit.get(name, []) if lab not in out]
+        return out
+
+    # ---------------------------------------------------------------- loading and saving
+    @classmethod
+    def load(cls, model_dir: Path | str | None = None) -> NerModel:
+        """Load a model directory (default: the shipped model). Raises :class:`ModelError`."""
+        path = Path(model_dir) if model_dir is not None else default_model_dir()
+        missing = [name for name in FILES if not (path / name).is_file()]
+        if missing:
+            raise ModelError(
+                f"The NER model in {path} is incomplete (missing {', '.join(missing)}). "
+                "Reinstall kg to restore the shipped model, or train one with "
+                "`python -m kg.train ner --config kg/train/configs/ner.cfg --output DIR` and pass "
+                "its directory as the kg_ner component's `model_dir`."
+            )
+        try:
+            config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+            vocab_data = json.loads((path / "vocab.json").read_text(encoding="utf-8"))
+            net = NerNet(NetConfig(**config["net"]))
+            state = torch.load(path / "weights.pt", map_location="cpu", weights_only=True)
+            net.load_state_dict({k: v.float() for k, v in state.items()})
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+            raise ModelError(
+                f"The NER model in {path} cannot be read ({exc}). Reinstall kg or retrain the "
+                "model with `python -m kg.train ner`."
+            ) from exc
+        log.debug("loaded NER model from %s", path)
+        return cls(
+            net,
+            Vocab(vocab_data["chars"], vocab_data["bigrams"]),
+            Lexicon.from_file(path / "lexicon.txt.gz"),
+            emit=config["emit"],
+            max_len=config.get("max_len", 200),
+            meta=config.get("meta", {}),
+        )
+
+    def save(self, path: Path | str) -> None:
+        """Write the model directory (weights in float16)."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        config = {
+            "net": asdict(self.net.cfg),
+            "emit": self.emit,
+            "max_len": self.max_len,
+            "meta": self.meta,
+        }
+        (path / "config.json").write_text(
+            json.dumps(config, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        (path / "vocab.json").write_text(
+            json.dumps(self.vocab.to_json(), ensure_ascii=False), encoding="utf-8"
+        )
+        self.lexicon.to_file(path / "lexicon.txt.gz")
+        state = {k: v.detach().to(torch.float16) for k, v in self.net.state_dict().items()}
+        torch.save(state, path / "weights.pt")
+
+    # ---------------------------------------------------------------- features
+    def featurize(self, text: str) -> Features:
+        """Feature ids of ``text`` (any length)."""
+        chars = feature_chars(text)
+        cid = self.vocab.char_ids
+        bid = self.vocab.bigram_ids
+        return Features(
+            chars=[cid.get(c, UNK) for c in chars],
+            bigrams=[bid.get(b, UNK) for b in char_bigrams(chars)],
+            lex=self.lexicon.features(chars) if self.net.cfg.use_lexicon else [0] * len(chars),
+        )
+
+    @staticmethod
+    def batch_tensors(feats: Sequence[Features]) -> tuple[torch.Tensor, ...]:
+        """Padded (B, T) id tensors and the lengths."""
+        lengths = [len(f.chars) for f in feats]
+        width = max(lengths)
+        out = []
+        for attr in ("chars", "bigrams", "lex"):
+            rows = [getattr(f, attr) + [PAD] * (width - len(getattr(f, attr))) for f in feats]
+            out.append(torch.tensor(rows, dtype=torch.long))
+        return (*out, torch.tensor(lengths, dtype=torch.long))
+
+    # ---------------------------------------------------------------- prediction
+    def predict(self, texts: Sequence[str], batch_chars: int = 6000) -> list[list[Span]]:
+        """Spans ``(start, end, label)`` per text, sorted by start; TITLE spans included.
+
+        Entity spans (every label except TITLE) never overlap each other; TITLE spans never
+        overlap each other.
+        """
+        pieces: list[tuple[int, int, int]] = []  # (text index, start, end)
+        for ti, text in enumerate(texts):
+            pieces += [(ti, s, e) for s, e in split_sentences(text, self.max_len)]
+        order = sorted(range(len(pieces)), key=lambda i: pieces[i][2] - pieces[i][1])
+        per_head: list[dict[str, list[Span]]] = [{} for _ in pieces]
+        batch: list[int] = []
+        width = 0
+        for i in order:
+            length = pieces[i][2] - pieces[i][1]
+            if batch and max(width, length) * (len(batch) + 1) > batch_chars:
+                self._predict_batch(texts, pieces, batch, per_head)
+                batch, width = [], 0
+            batch.append(i)
+            width = max(width, length)
+        if batch:
+            self._predict_batch(texts, pieces, batch, per_head)
+        results: list[list[Span]] = [[] for _ in texts]
+        for (ti, _, _), spans in zip(pieces, per_head, strict=True):
+            results[ti] += self._merge(spans)
+        return [sorted(r) for r in results]
+
+    def _predict_batch(
+        self,
+        texts: Sequence[str],
+        pieces: list[tuple[int, int, int]],
+        batch: list[int],
+        per_head: list[dict[str, list[Span]]],
+    ) -> None:
+        feats = [self.featurize(texts[pieces[i][0]][pieces[i][1] : pieces[i][2]]) for i in batch]
+        chars, bigrams, lex, lengths = self.batch_tensors(feats)
+        with torch.inference_mode():
+            hidden = self.net.encode(chars, bigrams, lex, lengths)
+            emissions = self.net.emissions(hidden)
+            for name in self.head_order:
+                if not self.emit.get(name):
+                    continue
+                paths = self.net.crf[name].decode(emissions[name], lengths.tolist())
+                for i, path in zip(batch, paths, strict=True):
+                    offset = pieces[i][1]
+                    per_head[i][name] = [
+                        (s + offset, e + offset, lab)
+                        for s, e, lab in tags_to_spans([self.tags[name][t] for t in path])
+                    ]
+
+    def _merge(self, spans_by_head: dict[str, list[Span]]) -> list[Span]:
+        """Spans of all heads, earlier heads first, dropping later spans that overlap."""
+        taken = {"entity": [], "title": []}
+        out: list[Span] = []
+        for name in self.head_order:
+            allowed = set(self.emit.get(name, []))
+            for s, e, lab in spans_by_head.get(name, []):
+                if lab not in allowed:
+                    continue
+                layer = taken["title" if lab == TITLE_LABEL else "entity"]
+                if any(s < te and ts < e for ts, te in layer):
+                    continue
+                layer.append((s, e))
+                out.append((s, e, lab))
+        return out
+
+
+def tags_to_spans(tags: Sequence[str]) -> list[Span]:
+    """``(start, end, label)`` spans of a BIO tag sequence (a stray ``I-`` starts a span)."""
+    spans: list[Span] = []
+    start, label = -1, ""
+    for i, tag in enumerate([*list(tags), "O"]):
+        if tag == "O" or tag.startswith("B-") or (tag.startswith("I-") and tag[2:] != label):
+            if label:
+                spans.append((start, i, label))
+            start, label = (i, tag[2:]) if tag != "O" else (-1, "")
+    return spans
