@@ -1,0 +1,1 @@
+"""Training and evaluation of the NER model (`python -m kg.train ner`; never run in CI in full)."""

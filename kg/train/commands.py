@@ -1,0 +1,128 @@
+"""Click commands for training and evaluating the NER model.
+
+The lead registers them on the main ``kg`` CLI::
+
+    from kg.train.commands import train, eval_group
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import click
+
+from kg.errors import KgError
+
+
+def _parse_overrides(pairs: tuple[str, ...]) -> dict:
+    overrides = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="--set")
+        try:
+            overrides[key] = json.loads(value)
+        except json.JSONDecodeError:
+            overrides[key] = value
+    return overrides
+
+
+@click.group()
+def train() -> None:
+    """Train the project's models."""
+
+
+@train.command("ner")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Training config (default: kg/train/configs/ner.cfg).",
+)
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Directory to write the model to (kg/nlp/ner/model to replace the shipped one).",
+)
+@click.option(
+    "--corpora",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of the corpora (default: ../shared/corpora beside the repository).",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where pretrained embeddings are cached (default: ~/.cache/kg/ner).",
+)
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override a config value, e.g. --set training.epochs=3 (repeatable).",
+)
+@click.option("--limit", type=int, default=None, help="Use only the first N sentences per split.")
+def train_ner_command(config_path, output, corpora, cache_dir, overrides, limit) -> None:
+    """Train the character-level NER model and evaluate it on the test split.
+
+    Example: python -m kg.train ner --config kg/train/configs/ner.cfg --output kg/nlp/ner/model
+    """
+    from kg.train.evaluate import evaluate_ner
+    from kg.train.ner import load_config, train_ner
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    try:
+        config = load_config(config_path, _parse_overrides(overrides))
+        model = train_ner(config, output, corpora_dir=corpora, cache_dir=cache_dir, limit=limit)
+        for split in ("msra:test", "cluener:dev"):
+            report = evaluate_ner(split, model=model, corpora_dir=corpora, limit=limit)
+            click.echo(f"{split}\n{report.table()}")
+    except KgError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group("eval")
+def eval_group() -> None:
+    """Evaluate the project's models on annotated corpora."""
+
+
+@eval_group.command("ner")
+@click.option(
+    "--corpus",
+    "split",
+    default="msra:test",
+    show_default=True,
+    help="Split: msra:test, msra:dev, cluener:dev, msra:train or cluener:train.",
+)
+@click.option(
+    "--model-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Model directory (default: the shipped model).",
+)
+@click.option(
+    "--corpora",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of the corpora (default: ../shared/corpora beside the repository).",
+)
+@click.option("--threads", type=int, default=1, show_default=True, help="torch threads.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+def eval_ner_command(split, model_dir, corpora, threads, as_json) -> None:
+    """Entity-level strict P/R/F1 per type and chars/s of the NER model.
+
+    Example: kg eval ner --corpus msra:test
+    """
+    from kg.train.evaluate import evaluate_ner
+
+    try:
+        report = evaluate_ner(split, model_dir=model_dir, corpora_dir=corpora, threads=threads)
+    except KgError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps(report.to_dict(), ensure_ascii=False) if as_json else report.table())
