@@ -46,9 +46,9 @@ MODEL_RULE = "model"
 ORG_SUFFIXES: tuple[str, ...] = tuple(
     sorted(
         words(
-            "研究所 研究院 研究中心 科学院 工程院 大学 学院 集团 分公司 公司 医院 实验室 中心 "
-            "委员会 协会 学会 基金会 办公室 海关 银行 法院 检察院 天文台 出版社 报社 电视台 "
-            "分局 局 部 署 司 厅"
+            "研究所 研究院 研究中心 研究室 科学院 工程院 大学 学院 集团 分公司 公司 医院 实验室 "
+            "中心 委员会 协会 学会 基金会 办公室 海关 银行 支行 分行 法院 检察院 天文台 出版社 "
+            "报社 电视台 分局 局 部 署 司 厅"
         ),
         key=len,
         reverse=True,
@@ -58,17 +58,27 @@ ORG_SUFFIXES: tuple[str, ...] = tuple(
 _NOT_ORG_ENDINGS = set(
     words(
         "布局 格局 大局 全局 结局 开局 变局 当局 出局 部署 总部 内部 外部 全部 局部 东部 "
-        "西部 南部 北部 中部 本部 干部 头部 底部 顶部 上司 官司"
+        "西部 南部 北部 中部 本部 干部 头部 底部 顶部 上司 官司 大厅 议厅 会厅 餐厅 展厅 客厅"
     )
 )
-# Words that start with a one-character org suffix (星海科技加快部署, 相关部门).
-_NOT_ORG = set(words("部署 部门 部分 部件 部位 部落 局面 局势 局限 司法 司机 署名 厅堂"))
+# Words that start with a one-character org suffix (星海科技加快部署, 相关部门, 司令员).
+_NOT_ORG = set(words("部署 部门 部分 部件 部位 部落 部委 局面 局势 局限 司法 司机 司令 署名 厅堂"))
+# An org word followed by one of these is part of another word (公司治理, 大学生, 银行业).
+_NOT_ORG_NEXT = set("业法治制化生里内间股债卡账级")
+# A tail holding a job title or a reporting verb is a clause, not the rest of a name.
+_TAIL_NOT_NAME = words(
+    "副 主席 主任 书记 总裁 总监 经理 教授 院士 研究员 部长 局长 司长 校长 院长 所长 行长 厅长 "
+    "处长 科长 董事 总理 委员 发布 要求 允许 力促 表示 认为 指出 宣布 推动 加强 实施 开展 "
+    "提出 通过 批准 下发 印发 出台 颁布 召开 举行 成立 组建 设立 携手 发起"
+)
+_TAIL_BREAK = re.compile(r"所属|下属|日电")  # 海口海关所属三亚海关; 新华社北京五月一日电…局
 _ORG_TAIL_MAX = 14
-_ORG_TAIL_BREAKS = ("所属", "下属", "旗下", "联合", "牵头", "与", "和", "及", "、")
+_ORG_TAIL_BREAKS = ("所属", "下属", "旗下", "联合", "牵头", "与", "和", "及", "、", "电", "讯")
 _ORG_TAIL_STOP = STOP_CHARS - set("与和及")
 _ALIAS = re.compile(r"[(（](?:以下)?简称[“\"]?([^”\"()（）\n，。、]{2,12})[”\"]?[)）]")
 # A part named right after its whole: 天问二号VLBI测轨分系统 → VLBI测轨分系统 (PROJECT).
 _PART = re.compile(r"[A-Za-z0-9\u4e00-\u9fff]{1,10}?(?:分系统|子系统|载荷|舱)")
+_VERSION = re.compile(r"[-.]?[0-9][0-9A-Za-z]*(?:[.\-_][0-9A-Za-z]+)*")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 _COMMON_WORD = 400  # jieba frequency above which a word crossing a short name's edge wins
 _PROPAGATE_RULES = {"quoted_cue", "alias", "part", "party_event", "gazetteer_cue", "numbered"}
@@ -112,8 +122,8 @@ def _word_freq() -> dict[str, int]:
 
 
 def _splits_words(text: str, start: int, end: int) -> bool:
-    """Whether a two-character name is cut out of common words (北大 in 东北大学, 京东 in 北京东路).
-    Names of exactly two CJK characters are checked; longer ones are specific enough."""
+    """Whether a short name is cut out of common words (北大 in 东北大学, 京东方 in 北京东方).
+    Names of two or three CJK characters are checked; longer ones are specific enough."""
     freq = _word_freq()
     left = text[start - 1 : start + 1] if start > 0 else ""
     right = text[end - 1 : end + 1] if end < len(text) else ""
@@ -123,9 +133,13 @@ def _splits_words(text: str, start: int, end: int) -> bool:
 def gazetteer_candidates(text: str, gazetteer: Gazetteer) -> list[Candidate]:
     found: list[Candidate] = []
     for hit in gazetteer.find(text):
-        if not _aligned(text, hit.start, hit.end):
+        end = hit.end
+        if hit.label == "PRODUCT" and not _aligned(text, hit.start, end):
+            version = _VERSION.match(text, end)  # Qwen3, Llama3.1, GPT-4o: the name + its version
+            end = version.end() if version else end
+        if not _aligned(text, hit.start, end):
             continue
-        short = hit.end - hit.start == 2 and _is_cjk(text[hit.start]) and not hit.family
+        short = hit.end - hit.start <= 3 and _is_cjk(text[hit.start]) and not hit.family
         if short and _splits_words(text, hit.start, hit.end):
             continue
         if hit.needs_cue:
@@ -136,8 +150,27 @@ def gazetteer_candidates(text: str, gazetteer: Gazetteer) -> list[Candidate]:
             rule = "gazetteer_cue"
         else:
             rule = "gazetteer_family" if hit.family else "gazetteer"
-        found.append(Candidate(hit.start, hit.end, hit.label, P_GAZETTEER, rule, hit.canonical))
+        found.append(Candidate(hit.start, end, hit.label, P_GAZETTEER, rule, hit.canonical))
     return found
+
+
+def _org_segment(text: str, end: int, tail: str) -> int:
+    """Length of the org-name segment that ``tail`` (the text at ``end``) starts with, or 0."""
+    for size in range(2, len(tail) + 1):
+        segment = tail[:size]
+        suffix = next((s for s in ORG_SUFFIXES if segment.endswith(s)), None)
+        if suffix is None or segment[-2:] in _NOT_ORG_ENDINGS:
+            continue
+        if len(suffix) == 1 and (size < 3 or text[end + size - 1 : end + size + 1] in _NOT_ORG):
+            continue
+        if text[end + size : end + size + 1] in _NOT_ORG_NEXT:
+            continue
+        if any(word in segment[: size - len(suffix)] for word in _TAIL_NOT_NAME):
+            return 0
+        # 银行 + 研究室, 中心 + 支行: a second multi-character suffix belongs to the same name.
+        more = next((s for s in ORG_SUFFIXES if len(s) > 1 and tail.startswith(s, size)), "")
+        return size + len(more)
+    return 0
 
 
 def extend_org(text: str, start: int, end: int, blocked: Callable[[int, int], bool]) -> int:
@@ -148,23 +181,12 @@ def extend_org(text: str, start: int, end: int, blocked: Callable[[int, int], bo
         while stop < limit and _is_cjk(text[stop]) and text[stop] not in _ORG_TAIL_STOP:
             stop += 1
         tail = text[end:stop]
-        if not tail or tail.startswith(_ORG_TAIL_BREAKS) or "所属" in tail or "下属" in tail:
+        if not tail or tail.startswith(_ORG_TAIL_BREAKS) or _TAIL_BREAK.search(tail):
             return end
-        new_end = end
-        for size in range(2, len(tail) + 1):
-            segment = tail[:size]
-            suffix = next((s for s in ORG_SUFFIXES if segment.endswith(s)), None)
-            if suffix is None or segment[-2:] in _NOT_ORG_ENDINGS:
-                continue
-            if len(suffix) == 1 and (size < 3 or text[end + size - 1 : end + size + 1] in _NOT_ORG):
-                continue
-            if blocked(end, end + size):
-                continue
-            new_end = end + size
-            break
-        if new_end == end:
+        size = _org_segment(text, end, tail)
+        if not size or blocked(end, end + size):
             return end
-        end = new_end
+        end += size
     return end
 
 

@@ -63,7 +63,8 @@ CLASS_NOUNS: dict[str, str] = {
         words(
             "运载火箭 火箭 大模型 模型 芯片 处理器 机器人 无人机 飞行器 飞机 客机 直升机 "
             "战斗机 运输机 手机 操作系统 汽车 车型 潜水器 潜航器 列车 动车组 超级计算机 "
-            "航母 航空母舰 驱逐舰 护卫舰 潜艇 科考船 破冰船 邮轮 "
+            "航母 航空母舰 驱逐舰 护卫舰 潜艇 科考船 破冰船 邮轮 滑翔机 机器狗 机械臂 "
+            "服务器 数据库 浏览器 光刻机 显卡 疫苗 "
             "量子计算机 计算机 发动机 智能体 APP App app 软件"
         ),
         "PRODUCT",
@@ -71,7 +72,7 @@ CLASS_NOUNS: dict[str, str] = {
     **dict.fromkeys(
         words(
             "探测器 卫星 飞船 空间站 月球车 火星车 巡视器 着陆器 轨道器 望远镜 实验舱 "
-            "核心舱 星座 计划 工程 实验 项目 任务 装置 平台 系统"
+            "核心舱 星座 计划 工程 实验 项目 任务 装置 平台 系统 对撞机 加速器 科考站"
         ),
         "PROJECT",
     ),
@@ -106,6 +107,10 @@ _NUMBERED = re.compile(
 )
 _MODEL_NUMBER = re.compile(
     r"(?<![0-9A-Za-z])(?:[A-Z][A-Za-z]{0,6}-?[0-9][0-9A-Za-z]*|[0-9]{3,}[A-Za-z]*)(?![0-9A-Za-z])"
+)
+_ASCII_MODEL = re.compile(
+    r"(?<![A-Za-z0-9.\-_])[A-Za-z][A-Za-z0-9]*(?:[.\-_]?[A-Za-z0-9]+)*(?<=[0-9])(?:[A-Za-z]+)?"
+    r"(?![A-Za-z0-9.\-_])"
 )
 _NUMERAL = "[一二三四五六七八九十]+"
 # Characters that cannot end the 2-character name before a numeral (numerals, function words).
@@ -162,8 +167,8 @@ def _quote_cue_label(text: str, open_at: int, close_at: int) -> str | None:
             return CLASS_NOUNS[noun.group()]
         before = _label_before(text, open_at)
         return before or "PROJECT"
-    noun = CLASS_NOUN_RE.match(after)
-    if noun:
+    noun = CLASS_NOUN_RE.search(after)  # “海燕-X”水下滑翔机: a short modifier may come first
+    if noun and not any(ch in PUNCT or ch in STOP_CHARS for ch in after[: noun.start()]):
         return CLASS_NOUNS[noun.group()]
     return _label_before(text, open_at)
 
@@ -241,6 +246,18 @@ def numbered_names(text: str) -> list[Candidate]:
     return found
 
 
+def ascii_models(text: str) -> list[Candidate]:
+    """A Latin model name with a digit right after a product class noun: 具身大模型GO-1, 芯片H20."""
+    found: list[Candidate] = []
+    for match in _ASCII_MODEL.finditer(text):
+        noun = CLASS_NOUN_BEFORE.search(text, max(0, match.start() - 6), match.start())
+        if noun and CLASS_NOUNS[noun.group()] == "PRODUCT":
+            found.append(
+                Candidate(match.start(), match.end(), "PRODUCT", P_NUMBERED, "ascii_model")
+            )
+    return found
+
+
 def party_events(text: str) -> list[Candidate]:
     if not any(cue in text for cue in ("全会", "次会议", "党的", "中共")):
         return []
@@ -315,6 +332,7 @@ def find_candidates(text: str, place_starts: Iterable[int] = ()) -> list[Candida
         *book_titles(text),
         *quoted_names(text),
         *numbered_names(text),
+        *ascii_models(text),
         *party_events(text),
         *suffix_names(text, place_starts),
     ]
