@@ -285,6 +285,21 @@ def test_manufacturer_location_places_projects() -> None:
     assert ("梦天实验舱", "isPartOf", "中国空间站") in triples(doc)
 
 
+def test_maker_in_discourse() -> None:
+    text = (
+        "新一代商业火箭“朱雀三号”即将首飞。“这是我们最重要的型号。”蓝箭航天董事长张昌武介绍，"
+        "企业已实现火箭自研自产。"
+    )
+    ents = [("朱雀三号", "PRODUCT"), ("蓝箭航天", "ORG"), ("张昌武", "PERSON")]
+    rel = by_predicate(make_doc(text, ents), "manufacturer")
+    assert [(r.object and r.object.text, r.extractor) for r in rel] == [
+        ("蓝箭航天", "rule:manufacturer/maker-in-discourse")
+    ]
+    text = "卫星搭乘长征五号火箭升空。卫星公司董事长李明介绍，企业已实现卫星自研。"
+    ents = [("长征五号", "PRODUCT"), ("卫星公司", "ORG"), ("李明", "PERSON")]
+    assert by_predicate(make_doc(text, ents), "manufacturer") == []
+
+
 def test_founding_dates() -> None:
     doc = make_doc("中科星图成立于二〇〇六年，专注遥感。", [("中科星图", "ORG")])
     assert ("中科星图", "foundingDate", "2006") in triples(doc)

@@ -15,7 +15,9 @@ Rules (extractor names after ``rule:``):
   …市/…县 is located there (青岛金暖阳燃气取暖器有限公司 → 青岛).
 - ``manufacturer/org-made-product`` (0.75): ORG 研制/推出/发布/打造/生产/带来 … PRODUCT
   (same clause);
-  ``manufacturer/product-by-org`` (0.85): PRODUCT 由 ORG 研制.
+  ``manufacturer/product-by-org`` (0.85): PRODUCT 由 ORG 研制;
+  ``manufacturer/maker-in-discourse`` (0.6): 商业火箭“天龙三号”… then, within two sentences, the
+  only ORG of a sentence saying it makes that class (天兵科技董事长…介绍，企业…从火箭自研…).
 - ``founding/date-cue`` (0.9; 0.8 across a comma): ORG … 成立于/创建于/创办于 DATE, ORG 于 DATE
   成立, 成立于 DATE 的 ORG, 自 DATE 成立以来，ORG; ``founding/date-then-org`` (0.85):
   DATE，ORG 成立;
@@ -229,6 +231,51 @@ def extract_manufacturers(ctx: Context) -> list[Relation]:
                         0.85,
                     )
                 )
+    out += _makers_in_discourse(ctx)
+    return out
+
+
+#: What a product is, written next to its name (商业火箭“天龙三号”, 天龙三号火箭).
+_PRODUCT_CLASS = "运载火箭|火箭|卫星|无人机|飞行器|芯片|机器人|手机|汽车|大模型|探测器|飞船|发动机"
+_CLASS_BEFORE = re.compile(f"({_PRODUCT_CLASS})[“‘「]?$")
+_CLASS_AFTER = re.compile(f"^[”’」]?({_PRODUCT_CLASS})")
+
+
+def _makers_in_discourse(ctx: Context) -> list[Relation]:
+    """``manufacturer/maker-in-discourse`` (0.6): a product named with its class
+    (商业火箭“天龙三号”) and, in the same or one of the next two sentences, the one organisation
+    of that sentence saying it makes that class itself (天兵科技董事长康永来介绍，企业…火箭自研)."""
+    out: list[Relation] = []
+    for product in ctx.mentions:
+        if product.label != "PRODUCT":
+            continue
+        near = ctx.text[max(0, product.start - 5) : product.start]
+        cls = _CLASS_BEFORE.search(near) or _CLASS_AFTER.match(ctx.text[product.end :])
+        if cls is None:
+            continue
+        noun = cls.group(1)
+        making = re.compile(
+            f"(?:企业|公司|我们|该公司|本公司)[^。；“”]{{0,12}}?{noun}[^。；“”]{{0,4}}?"
+            f"(?:自研|自主研发|研制|研发|制造|生产)|(?:自研|自主研发|研制|研发|制造)[^。；“”]{{0,4}}{noun}"
+        )
+        first = ctx.sentences.index(ctx.sentence_of(product.start))
+        for sentence in ctx.sentences[first : first + 3]:
+            orgs = ctx.in_sentence(sentence, ("ORG",))
+            if len(orgs) != 1:
+                continue
+            clause = ctx.text[orgs[0].end : sentence[1]]
+            if making.search(clause):
+                out.append(
+                    relation(
+                        product,
+                        "manufacturer",
+                        orgs[0],
+                        sentence,
+                        "manufacturer/maker-in-discourse",
+                        0.6,
+                    )
+                )
+                break
     return out
 
 
