@@ -96,3 +96,39 @@ def uvicorn_running(app: Any) -> Iterator[str]:
 def serve_app() -> Callable[[Any], AbstractContextManager[str]]:
     """``with serve_app(app) as base_url: ...`` runs ``app`` on a real uvicorn (loopback only)."""
     return uvicorn_running
+
+
+# --- `kg` in a subprocess with the stand-in pipeline (appended for the reliability tests) -------
+
+STAND_IN_KG = """
+import sys
+
+import spacy
+
+from kg.nlp.records import register_extensions
+from kg.nlp.sentences import make_sentencizer
+from kg.nlp.tokenizer import CharTokenizer
+
+register_extensions()
+nlp = spacy.blank("zh")
+nlp.tokenizer = CharTokenizer(nlp.vocab)
+nlp.add_pipe("kg_sentences")
+
+from kg.api import KnowledgeGraph
+
+KnowledgeGraph.nlp = property(lambda self: nlp)
+
+from kg.cli import main
+
+sys.argv = ["kg", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.fixture(scope="session")
+def stand_in_kg() -> list[str]:
+    """The command line of ``kg`` run in a new process with the stand-in pipeline (no model):
+    ``subprocess.run([*stand_in_kg, "build", ...])``."""
+    import sys
+
+    return [sys.executable, "-c", STAND_IN_KG]
