@@ -2,9 +2,10 @@
 
     .venv/bin/python bench/entity_rules_speed.py [PATH] [--repeat N]
 
-Tokenises the text first (one document per line, grouped into ~2,000-character documents, as news
-articles are), then times the component alone and prints characters per second. The full pipeline
-budget is 30,000 chars/s on one core; this component should stay far above it (≥ 300,000).
+Tokenises the text first (lines grouped into ~2,000-character documents, as news articles are),
+then times the component alone and prints characters per second by wall clock and by CPU time
+(trust the CPU figure on a shared, busy machine). The full pipeline budget is 30,000 chars/s on
+one core; this component should stay far above it (≥ 300,000).
 """
 
 from __future__ import annotations
@@ -57,17 +58,19 @@ def main() -> None:
     texts = documents(args.path)
     docs = [nlp.make_doc(text) for text in texts]
     chars = sum(len(text) for text in texts)
-    best = float("inf")
+    best_wall = best_cpu = float("inf")
     found = 0
     for _ in range(args.repeat):
         fresh = [doc.copy() for doc in docs]
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         for doc in fresh:
             component(doc)
-        best = min(best, time.perf_counter() - start)
+        best_wall = min(best_wall, time.perf_counter() - wall)
+        best_cpu = min(best_cpu, time.process_time() - cpu)
         found = sum(len(doc.ents) for doc in fresh)
-    print(f"{len(docs)} docs, {chars:,} chars, {found:,} entities")
-    print(f"kg_entity_rules: {best:.3f} s → {chars / best:,.0f} chars/s (best of {args.repeat})")
+    print(f"{len(docs)} docs, {chars:,} chars, {found:,} entities (best of {args.repeat})")
+    print(f"kg_entity_rules: wall {best_wall:.3f} s → {chars / best_wall:,.0f} chars/s")
+    print(f"kg_entity_rules: CPU  {best_cpu:.3f} s → {chars / best_cpu:,.0f} chars/s")
 
 
 if __name__ == "__main__":
