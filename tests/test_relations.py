@@ -152,6 +152,15 @@ def test_later_clauses_about_the_subject() -> None:
     assert triples(doc) == {("李四", "worksFor", "星火科技|董事长")}
 
 
+def test_anaphoric_organisation() -> None:
+    text = "星火科技有限公司发布了新品。该公司董事长张三表示很满意。"
+    doc = make_doc(text, [("星火科技有限公司", "ORG"), ("张三", "PERSON")])
+    assert ("张三", "worksFor", "星火科技有限公司|董事长") in triples(doc)
+    text = "星火科技有限公司发布了新品。该校校长张三表示很满意。"
+    doc = make_doc(text, [("星火科技有限公司", "ORG"), ("张三", "PERSON")])
+    assert by_predicate(doc, "worksFor") == []
+
+
 def test_titles_listed_before_the_person() -> None:
     doc = make_doc(
         "中信资本董事长、金拱门公司董事会主席张懿宸表示。",

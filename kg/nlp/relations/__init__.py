@@ -6,7 +6,8 @@ The component runs after NER (``doc.ents``) and the entity rules, reads ``doc.en
 ``Relation.extractor`` (``rule:position/org-title-person`` …); the modules list their rules and
 confidences:
 
-- :mod:`.positions` — ``worksFor`` (with ``title``), ``founder``
+- :mod:`.positions` — ``worksFor`` (with ``title``), ``founder`` from titles
+- :mod:`.founders` — ``founder``
 - :mod:`.alumni` — ``alumniOf``
 - :mod:`.organizations` — ``parentOrganization``, ``location``, ``manufacturer``, ``foundingDate``
 - :mod:`.structure` — ``containedInPlace``, ``isPartOf``
@@ -31,6 +32,7 @@ from kg.nlp.records import Quote, Relation, register_extensions
 from kg.nlp.relations.aliases import extract_aliases
 from kg.nlp.relations.alumni import extract_alumni
 from kg.nlp.relations.base import Context, dedupe
+from kg.nlp.relations.founders import extract_founders
 from kg.nlp.relations.organizations import (
     extract_founding_dates,
     extract_locations,
@@ -38,7 +40,7 @@ from kg.nlp.relations.organizations import (
     extract_name_locations,
     extract_parents,
 )
-from kg.nlp.relations.positions import extract_founders, extract_positions
+from kg.nlp.relations.positions import extract_positions
 from kg.nlp.relations.quotes import extract_quotes as _extract_quotes
 from kg.nlp.relations.structure import extract_places, extract_projects
 

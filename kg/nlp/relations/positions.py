@@ -1,4 +1,4 @@
-"""People and organisations: positions (``worksFor`` + title) and ``founder``.
+"""Positions: ``worksFor`` with the title as written (and ``founder`` from 创始人 titles).
 
 Rules (extractor names after ``rule:``):
 
@@ -11,15 +11,14 @@ Rules (extractor names after ``rule:``):
   张三是清华大学教授; 0.75 with nothing between (谭旭光潍柴动力股份有限公司董事长).
 - ``position/person-appointed-org-title`` (0.85): 张三担任/出任/任/兼任 + ORG + title.
 - ``position/org-person-title`` (0.8): 苏州银行王兰凤董事长.
+- ``position/anaphor-title-person`` (0.7): 该公司/该行/该校 + title + PERSON → the last ORG of
+  the last few sentences whose name ends with a matching head (…公司/…集团, …银行, …大学).
 - ``position/title-list-before`` (0.75): 中信资本董事长、金拱门公司董事会主席张懿宸 — the person
   holds every title of the list.
 - ``position/person-clause-appointed`` (0.75): the sentence's first mention, a PERSON, then
   …，现任 ORG 董事长 (several: …、ORG 总经理).
 - ``founder/title`` (0.9): a position whose title is 创始人 / 联合创始人 / 创办人 also gives
   founder.
-- ``founder/person-founded-org`` (0.8): 张三(于2002年)创办/创立/创建 ORG.
-- ``founder/org-by-person`` (0.85): ORG由张三、李四和王五(于…)创立; ORG是华裔张三创办的.
-- ``founder/person-founded-the-org`` (0.85): 1916年由张謇创办的 ORG.
 - ``position/person-clause-apposition`` (0.75): …，1937年生于广东顺德，ORG 董事长 (the
   sentence's first mention, a PERSON).
 
@@ -34,10 +33,7 @@ import re
 from kg.nlp.records import Mention, Relation
 from kg.nlp.relations.base import (
     CLAUSE_END,
-    JOIN,
-    POSSESSIVE,
     Context,
-    nearest_person_before,
     no_break,
     relation,
 )
@@ -70,12 +66,6 @@ _CLAUSE_BARE = re.compile(r"[，,；;]\s*$")
 #: Between an organisation and its title: an alias bracket (（以下简称“瑞福公司”）) may sit there.
 _GAP_BRACKET = re.compile(r"^[（(][^）)]{0,30}[）)]")
 _APPOSITION = re.compile(r"^(?:[，,（(]\s*(?:现任|现为|系|为|是)?|是|系|现为|\s+)$")
-_FOUNDED = re.compile(
-    r"(?:(?:一手|联合|共同|参与|合伙)?(?:创办|创立|创建|创设|组建)了?|(?:共同|联合|合伙|一起)?成立了?)$"
-)
-_BY_FOUNDED = re.compile(
-    r"^(?:[^，。；“”]{0,16}?)(?:联合|共同|一手|合伙)?(?:创办|创立|创建|创设|组建|创始)"
-)
 
 
 def _clean_gap(gap: str) -> str:
@@ -144,6 +134,13 @@ def extract_positions(ctx: Context) -> list[Relation]:
                         )
                         placed[(person.start, person.end)] = (org, match.text)
                         continue
+            # 该公司董事长张三: the organisation named before
+            found = _anaphoric_position(ctx, person, prev, sentence)
+            if found is not None:
+                org, title = found
+                out += _position(ctx, person, org, title, sentence, "anaphor-title-person", 0.7)
+                placed[(person.start, person.end)] = (org, title)
+                continue
             # ORG + PERSON + title (苏州银行王兰凤董事长)
             if prev is not None and prev.label == "ORG" and prev.end == person.start:
                 tail = re.match(
@@ -159,6 +156,45 @@ def extract_positions(ctx: Context) -> list[Relation]:
             for org, title, extractor, conf in _titles_after(ctx, mentions, i, sentence):
                 out += _position(ctx, person, org, title, sentence, extractor, conf)
     return out
+
+
+_ANAPHOR = re.compile(
+    r"(?:该|这家|这所|此)(?P<noun>公司|企业|集团|银行|学校|大学|医院|研究所|研究院|海关|机构|协会|"
+    r"行|校|院|所|关)(?P<title>[^，。；：“”]{1,16})$"
+)
+_ANAPHOR_HEADS = {
+    "企业": ("公司", "集团", "科技"),
+    "机构": ("",),
+    "行": ("银行", "行"),
+    "校": ("大学", "学院", "学校", "中学", "小学"),
+    "院": ("院",),
+    "所": ("所",),
+    "关": ("海关",),
+}
+
+
+def _anaphoric_position(
+    ctx: Context, person: Mention, prev: Mention | None, sentence: tuple[int, int]
+) -> tuple[Mention, str] | None:
+    """该公司董事长张三 → the last ORG before, named with a matching head (…公司, …集团)."""
+    start = max(sentence[0], prev.end if prev is not None else sentence[0])
+    match = _ANAPHOR.search(ctx.text[start : person.start])
+    if match is None:
+        return None
+    title = title_of_gap(match.group("title"))
+    if title is None:
+        return None
+    noun = match.group("noun")
+    heads = _ANAPHOR_HEADS.get(noun, (noun,))
+    anaphor_at = start + match.start()
+    window = ctx.sentences.index(sentence)
+    earliest = ctx.sentences[max(0, window - 3)][0]
+    for m in reversed(ctx.mentions):
+        if m.end > anaphor_at or m.start < earliest:
+            continue
+        if m.label == "ORG" and any(m.text.endswith(h) for h in heads):
+            return m, title.text
+    return None
 
 
 def _titles_listed_before(
@@ -275,86 +311,3 @@ def _title_tail(
     if match is None or (match.has_unit and len(match.text) > 12):
         return None
     return match.text, extractor, conf, end
-
-
-def extract_founders(ctx: Context) -> list[Relation]:
-    """``founder`` from 张三创办 ORG and ORG由张三创立 (titles are handled with positions)."""
-    out: list[Relation] = []
-    for sentence in ctx.sentences:
-        mentions = ctx.in_sentence(sentence)
-        for i, org in enumerate(mentions):
-            if org.label != "ORG":
-                continue
-            before = ctx.text[sentence[0] : org.start]
-            if _FOUNDED.search(before):
-                person = nearest_person_before(mentions[:i])
-                if person is not None:
-                    gap = ctx.text[person.end : org.start]
-                    if (
-                        "由" not in gap
-                        and "“" not in gap
-                        and "。" not in gap
-                        and not POSSESSIVE.match(gap)
-                    ):
-                        conf = 0.8 if no_break(gap) else 0.7
-                        for p in _person_list_ending(ctx, mentions[:i], person):
-                            out.append(
-                                relation(
-                                    org, "founder", p, sentence, "founder/person-founded-org", conf
-                                )
-                            )
-            # 张謇创办的 ORG / 由美国药剂师希尔先生创立的 ORG
-            prev = mentions[i - 1] if i > 0 else None
-            if (
-                prev is not None
-                and prev.label == "PERSON"
-                and _FOUNDED_THE.match(ctx.between(prev, org))
-            ):
-                out.append(
-                    relation(org, "founder", prev, sentence, "founder/person-founded-the-org", 0.85)
-                )
-            after = ctx.text[org.end : sentence[1]]
-            by = re.match(r"^(?:[，,]\s*)?(?:(?:是|最早|最初)?由|是)", after)
-            if by is None:
-                continue
-            people: list[Mention] = []
-            cursor = org.end + by.end()
-            for m in mentions[i + 1 :]:
-                if m.start < cursor:
-                    continue
-                gap = ctx.text[cursor : m.start]
-                if m.label == "PERSON" and (
-                    (not people and _LEAD.match(gap)) or (people and JOIN.match(gap))
-                ):
-                    people.append(m)
-                    cursor = m.end
-                    continue
-                break
-            if people and _BY_FOUNDED.match(ctx.text[cursor : sentence[1]]):
-                out += [
-                    relation(org, "founder", p, sentence, "founder/org-by-person", 0.85)
-                    for p in people
-                ]
-    return out
-
-
-#: Between the founder and the organisation: 先生于1889年创立的.
-_FOUNDED_THE = re.compile(
-    r"^(?:先生|女士)?(?:于[^，。；“”]{1,10}?)?(?:在[^，。；“”]{1,8}?)?(?:一手|共同|联合)?"
-    r"(?:创立|创办|创建)的$"
-)
-#: Before the first founder after 由/是: a short description (华裔, 美国药剂师).
-_LEAD = re.compile(r"^[^，。；、“”\s]{0,5}$")
-
-
-def _person_list_ending(ctx: Context, mentions: list[Mention], last: Mention) -> list[Mention]:
-    """张三、李四和王五 → all three when ``last`` is 王五."""
-    people = [last]
-    index = mentions.index(last)
-    while index > 0:
-        prev = mentions[index - 1]
-        if prev.label != "PERSON" or not JOIN.match(ctx.text[prev.end : people[-1].start]):
-            break
-        people.append(prev)
-        index -= 1
-    return people[::-1]

@@ -1,0 +1,114 @@
+"""``founder``: who created an organisation.
+
+Rules (extractor names after ``rule:``; ``founder/title`` — 摩尔线程创始人张建中 — comes with the
+positions in :mod:`.positions`):
+
+- ``founder/person-founded-org`` (0.8; 0.7 across a comma): 张三(于2002年)创办/创立/创建/成立了
+  ORG, 张三和李四共同成立了 ORG (not 张三的父亲创办了 …).
+- ``founder/org-by-person`` (0.85): ORG由张三、李四和王五(于…)创立; ORG是华裔张三创办的.
+- ``founder/person-founded-the-org`` (0.85): 1916年由张謇创办的 ORG.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.nlp.records import Mention, Relation
+from kg.nlp.relations.base import (
+    JOIN,
+    POSSESSIVE,
+    Context,
+    nearest_person_before,
+    no_break,
+    relation,
+)
+
+_FOUNDED = re.compile(
+    r"(?:(?:一手|联合|共同|参与|合伙)?(?:创办|创立|创建|创设|组建)了?|(?:共同|联合|合伙|一起)?成立了?)$"
+)
+_BY_FOUNDED = re.compile(
+    r"^(?:[^，。；“”]{0,16}?)(?:联合|共同|一手|合伙)?(?:创办|创立|创建|创设|组建|创始)"
+)
+
+
+def extract_founders(ctx: Context) -> list[Relation]:
+    """``founder`` from 张三创办 ORG and ORG由张三创立 (titles are handled with positions)."""
+    out: list[Relation] = []
+    for sentence in ctx.sentences:
+        mentions = ctx.in_sentence(sentence)
+        for i, org in enumerate(mentions):
+            if org.label != "ORG":
+                continue
+            before = ctx.text[sentence[0] : org.start]
+            if _FOUNDED.search(before):
+                person = nearest_person_before(mentions[:i])
+                if person is not None:
+                    gap = ctx.text[person.end : org.start]
+                    if (
+                        "由" not in gap
+                        and "“" not in gap
+                        and "。" not in gap
+                        and not POSSESSIVE.match(gap)
+                    ):
+                        conf = 0.8 if no_break(gap) else 0.7
+                        for p in _person_list_ending(ctx, mentions[:i], person):
+                            out.append(
+                                relation(
+                                    org, "founder", p, sentence, "founder/person-founded-org", conf
+                                )
+                            )
+            # 张謇创办的 ORG / 由美国药剂师希尔先生创立的 ORG
+            prev = mentions[i - 1] if i > 0 else None
+            if (
+                prev is not None
+                and prev.label == "PERSON"
+                and _FOUNDED_THE.match(ctx.between(prev, org))
+            ):
+                out.append(
+                    relation(org, "founder", prev, sentence, "founder/person-founded-the-org", 0.85)
+                )
+            after = ctx.text[org.end : sentence[1]]
+            by = re.match(r"^(?:[，,]\s*)?(?:(?:是|最早|最初)?由|是)", after)
+            if by is None:
+                continue
+            people: list[Mention] = []
+            cursor = org.end + by.end()
+            for m in mentions[i + 1 :]:
+                if m.start < cursor:
+                    continue
+                gap = ctx.text[cursor : m.start]
+                if m.label == "PERSON" and (
+                    (not people and _LEAD.match(gap)) or (people and JOIN.match(gap))
+                ):
+                    people.append(m)
+                    cursor = m.end
+                    continue
+                break
+            if people and _BY_FOUNDED.match(ctx.text[cursor : sentence[1]]):
+                out += [
+                    relation(org, "founder", p, sentence, "founder/org-by-person", 0.85)
+                    for p in people
+                ]
+    return out
+
+
+#: Between the founder and the organisation: 先生于1889年创立的.
+_FOUNDED_THE = re.compile(
+    r"^(?:先生|女士)?(?:于[^，。；“”]{1,10}?)?(?:在[^，。；“”]{1,8}?)?(?:一手|共同|联合)?"
+    r"(?:创立|创办|创建)的$"
+)
+#: Before the first founder after 由/是: a short description (华裔, 美国药剂师).
+_LEAD = re.compile(r"^[^，。；、“”\s]{0,5}$")
+
+
+def _person_list_ending(ctx: Context, mentions: list[Mention], last: Mention) -> list[Mention]:
+    """张三、李四和王五 → all three when ``last`` is 王五."""
+    people = [last]
+    index = mentions.index(last)
+    while index > 0:
+        prev = mentions[index - 1]
+        if prev.label != "PERSON" or not JOIN.match(ctx.text[prev.end : people[-1].start]):
+            break
+        people.append(prev)
+        index -= 1
+    return people[::-1]
