@@ -299,3 +299,13 @@ def test_mentions_sorted_and_unique() -> None:
     linker = Linker()
     out = linker.link_mentions("天问二号升空。", [Mention("天问二号", "PROJECT", 0, 4)] * 2)
     assert list(out) == [(0, 4)] and len(linker.decisions) == 1
+
+
+def test_linker_pickles_for_worker_processes() -> None:
+    import pickle
+
+    table = AliasTable()
+    table.add("中科院", "中国科学院", "ORG")
+    linker = pickle.loads(pickle.dumps(Linker(table)))
+    links = link(linker, "中科院发布报告。", [("中科院", "ORG")])
+    assert links["中科院@0"].iri == entity_iri("ORG", "中国科学院")
