@@ -5,10 +5,13 @@ Library errors (:mod:`kg.errors`) become one clean message and an exit status; s
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
+import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,6 +21,7 @@ from kg import __version__
 from kg.errors import KgError
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 EXIT_PARTIAL = 3
 
@@ -92,30 +96,101 @@ def build(paths: tuple[str, ...], store: Path, strict: bool, quiet: bool, worker
       cat page.txt | kg build -
     """
     from kg.api import KnowledgeGraph
+    from kg.ingest import iter_documents
     from kg.parallel import parallel_builder
 
-    graph = KnowledgeGraph(store)
-    builder = graph.builder() if workers == 1 else parallel_builder(graph, workers)
-    try:
-        report = builder.build_paths(_checked(paths), strict=strict, progress=not quiet)
-    except KeyboardInterrupt:
-        report = builder.report
-        graph.close()
-        click.secho(
-            f"Interrupted: {report.written} articles were committed whole "
-            f"({report.added} added, {report.replaced} replaced); run the same command to finish.",
-            fg="yellow",
-            err=True,
-        )
-        sys.exit(130)
+    stop = _StopAtArticleBoundary()
+    with stop.installed():
+        try:
+            checked = _checked(paths)
+            graph = KnowledgeGraph(store)
+            builder = graph.builder() if workers == 1 else parallel_builder(graph, workers)
+        except KeyboardInterrupt:
+            stop.ignore_further()
+            click.secho("Interrupted before the build started: no article was built.",
+                        fg="yellow", err=True)
+            sys.exit(130)
+        try:
+            items = stop.guard(iter_documents(checked, strict=strict))
+            report = builder.build_documents(items, progress=not quiet)
+        except KeyboardInterrupt:
+            stop.ignore_further()
+            report = builder.report
+            graph.close()
+            _print_problems(report.problems)
+            counted = (
+                f"{report.written} articles were committed whole "
+                f"({report.added} added, {report.replaced} replaced)"
+                if not stop.forced
+                else "every article in the store is whole (the count of this run is unknown)"
+            )
+            click.secho(
+                f"Interrupted: {counted}; run the same command to finish.", fg="yellow", err=True
+            )
+            sys.exit(130)
     graph.close()
-    for problem in report.problems:
-        where = f"{problem.path}:{problem.line}" if problem.line else problem.path
-        click.secho(f"skipped {where}: {problem.reason}", fg="yellow", err=True)
+    _print_problems(report.problems)
     if not quiet:
         click.echo(f"{report.summary()}\nstore: {store}")
     if report.problems:
         sys.exit(EXIT_PARTIAL)
+
+
+def _print_problems(problems: list[Any]) -> None:
+    for problem in problems:
+        where = f"{problem.path}:{problem.line}" if problem.line else problem.path
+        click.secho(f"skipped {where}: {problem.reason}", fg="yellow", err=True)
+
+
+class _StopAtArticleBoundary:
+    """Ctrl-C during ``kg build``: the first stops the build between articles, a second at once.
+
+    A ``KeyboardInterrupt`` raised wherever Python happens to be could land between an article's
+    commit and the line that counts it, and the "N articles were committed" message would be
+    wrong. So the first SIGINT only sets a flag; :meth:`guard`, wrapped around the stream of
+    inputs, raises ``KeyboardInterrupt`` when the builder asks for its next input, which it does
+    only when every article taken so far is committed and counted. A second Ctrl-C interrupts at
+    once (the store still holds only whole articles; only the count is then unknown).
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+        self.forced = False
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        if self.requested:
+            self.forced = True
+            raise KeyboardInterrupt
+        self.requested = True
+        click.secho(
+            "\nStopping after the articles in progress (Ctrl-C again to stop at once)...",
+            fg="yellow",
+            err=True,
+        )
+
+    def ignore_further(self) -> None:
+        """While the interrupted build says what it did, more Ctrl-C must not cut it short."""
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = signal.signal(signal.SIGINT, self._handle)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+    def guard(self, items: Iterable[T]) -> Iterator[T]:
+        for item in items:
+            if self.requested:
+                raise KeyboardInterrupt
+            yield item
+        if self.requested:
+            raise KeyboardInterrupt
 
 
 def _checked(paths: tuple[str, ...]) -> list[str]:
