@@ -24,6 +24,7 @@ from kg.link.linker import Entity, Linker
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
     from kg.store import Store
 
@@ -135,10 +136,7 @@ class Builder:
         return documents
 
     def _build_batch(self, documents: list[Document]) -> None:
-        if self.nlp is None:
-            self.nlp = (self.nlp_factory or _load_pipeline)()
-        texts = (d.text for d in documents)
-        for document, doc in zip(documents, self.nlp.pipe(texts), strict=True):
+        for document, doc in self._extract(documents):
             links = self.linker.link(doc)
             quads = article_quads(document, doc, links, self.linker.entity_for)
             existed = self.store.article_hash(document.id) is not None
@@ -149,6 +147,44 @@ class Builder:
                 self.report.replaced += 1
             else:
                 self.report.added += 1
+
+    def _extract(self, documents: list[Document]) -> list[tuple[Document, Doc]]:
+        """Run the pipeline on a batch; an article it cannot take becomes a named problem."""
+        if self.nlp is None:
+            self.nlp = (self.nlp_factory or _load_pipeline)()
+        nlp = self.nlp
+        fitting = []
+        for document in documents:
+            if len(document.text) > nlp.max_length:
+                self._skip(
+                    document,
+                    f"the article has {len(document.text):,} characters, more "
+                    f"than the {nlp.max_length:,} the pipeline takes at once; split it into "
+                    "smaller articles (for example one JSONL line per article)",
+                )
+            else:
+                fitting.append(document)
+        try:
+            return list(zip(fitting, nlp.pipe(d.text for d in fitting), strict=True))
+        except Exception:  # one bad article must not sink its batch: retry them one by one
+            log.debug("batch failed; retrying its articles one by one", exc_info=True)
+        extracted = []
+        for document in fitting:
+            try:
+                extracted.append((document, nlp(document.text)))
+            except Exception as error:
+                log.debug("extraction failed for %s", document.id, exc_info=True)
+                self._skip(
+                    document,
+                    f"the NLP pipeline failed on this article ({error!r}); "
+                    "please report it with the article attached",
+                )
+        return extracted
+
+    def _skip(self, document: Document, reason: str) -> None:
+        problem = Problem(document.path, f"article {document.id}: {reason}")
+        log.warning("skipped %s", problem)
+        self.report.problems.append(problem)
 
 
 def _load_pipeline() -> Language:

@@ -281,12 +281,6 @@ def test_strict_build_of_a_bad_jsonl_line_names_file_and_line(
     assert "records.jsonl:2" in result.stderr and "JSON" in result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG kg/nlp/sentences.py: Sentencizer sets token.is_sent_start token by token; each "
-    "set calls doc.has_annotation('DEP'), a scan of the whole doc, so it is O(n^2) "
-    "(10,600 characters: 7 s; 33,000: > 30 s; the 50 MB line: never)",
-)
 def test_build_without_line_breaks(tmp_path: Path, stand_in_kg: list[str]) -> None:
     """A 100 KB line (about 33,000 characters) is one article, built whole and in linear time.
 
@@ -311,11 +305,6 @@ def test_build_without_line_breaks(tmp_path: Path, stand_in_kg: list[str]) -> No
     assert stored_hashes(store) == {document.id: document.content_hash}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an article longer than nlp.max_length (1,000,000) makes nlp.pipe raise spaCy's "
-    "ValueError E088 in Builder._build_batch: the whole build dies with a traceback (exit 1)",
-)
 def test_an_article_too_long_for_the_pipeline_is_skipped_and_named(
     corpus: Path, tmp_path: Path, stand_in: Language
 ) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -57,9 +59,11 @@ class Sentencizer:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        starts = {start for start, _ in sentence_spans(doc.text)}
-        for token in doc:
-            token.is_sent_start = token.i == 0 or token.idx in starts
+        starts = numpy.array([start for start, _ in sentence_spans(doc.text)], dtype="int64")
+        # One array write: setting token.is_sent_start token by token rescans the doc each time.
+        values = numpy.where(numpy.isin(doc.to_array("IDX").astype("int64"), starts), 1, -1)
+        values[0] = 1
+        doc.from_array([SENT_START], values.astype("uint64").reshape(-1, 1))  # type: ignore[arg-type]
         return doc
 
 
