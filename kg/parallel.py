@@ -159,6 +159,12 @@ def _extract_batch(documents: list[Document]) -> list[Outcome]:
     return _EXTRACTOR.extract(documents)
 
 
+def _warm(documents: list[Document]) -> int:
+    _extract_batch(documents)
+    time.sleep(0.2)  # so that each of the warm-up tasks lands on a different worker
+    return os.getpid()
+
+
 def pipeline_factory(nlp: Language | None) -> PipelineFactory:
     """How workers get the pipeline: :func:`kg.load_pipeline`, or a pickled copy of ``nlp``."""
     if nlp is None:
@@ -205,6 +211,13 @@ class WorkerPool:
 
     def submit(self, documents: list[Document]) -> Future[list[Outcome]]:
         return self._executor.submit(_extract_batch, documents)
+
+    def warm_up(self, documents: list[Document]) -> None:
+        """Start every worker and run ``documents`` through each (benchmarks time steady state)."""
+        pids: set[int] = set()
+        while len(pids) < self.workers:
+            futures = [self._executor.submit(_warm, documents) for _ in range(self.workers)]
+            pids |= {future.result() for future in futures}
 
     def restart(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,105 @@
+"""GEXF export of 10^4 and 10^5 entity nodes: ours (``kg.export.export_store(..., "gexf")``,
+which queries the store, builds the entity graph and writes it) against ``networkx.write_gexf``
+of the same graph (the baseline: writing only).
+
+The stores are synthetic (:mod:`bench.synth`), sized so that they hold the wanted number of
+entities; the export runs in a child process with a time limit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bench import Row, fmt, timer
+from bench.synth import MENTIONS_PER_ARTICLE, QUADS_PER_ARTICLE, cached_nquads
+
+
+def quads_for_nodes(nodes: int) -> int:
+    """Synthetic files have ``articles × MENTIONS_PER_ARTICLE / 4`` entities."""
+    return nodes * 4 // MENTIONS_PER_ARTICLE * QUADS_PER_ARTICLE
+
+
+def child(path: Path) -> dict[str, Any]:
+    import networkx as nx
+
+    from kg.store import Store
+
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="kg-bench-export-") as folder:
+        store = Store(folder)
+        store.bulk_load(path)
+        try:
+            from kg.export import export_store, to_networkx
+        except ImportError as error:
+            return {"missing": f"kg.export is not available ({error})"}
+        target = Path(folder) / "ours.gexf"
+        with timer() as t:
+            report = export_store(store, target, "gexf")
+        out["ours_seconds"], out["nodes"], out["edges"] = t(), report.nodes, report.edges
+        out["ours_bytes"] = target.stat().st_size
+        with timer() as t:
+            graph = to_networkx(store)
+        out["to_networkx_seconds"] = t()
+        for _, data in graph.nodes(data=True):  # networkx reads lists as dynamic attributes
+            data.update({k: "|".join(map(str, v)) for k, v in data.items() if isinstance(v, list)})
+        for *_, data in graph.edges(keys=True, data=True):
+            data.update({k: "|".join(map(str, v)) for k, v in data.items() if isinstance(v, list)})
+        baseline = Path(folder) / "networkx.gexf"
+        with timer() as t:
+            nx.write_gexf(graph, baseline)
+        out["networkx_seconds"] = t()
+        out["networkx_bytes"] = baseline.stat().st_size
+    return out
+
+
+def run(workdir: Path, *, quick: bool, log: Any = print) -> list[Row]:
+    rows: list[Row] = []
+    limit = 120.0 if quick else 240.0
+    for nodes in [10_000] if quick else [10_000, 100_000]:
+        path, info = cached_nquads(workdir, quads_for_nodes(nodes))
+        label = f"10^{len(str(nodes)) - 1} nodes"
+        log(f"export: GEXF of ~{nodes:,} nodes ({info.quads:,} quads) ...")
+        command = [sys.executable, "-m", "bench.export_speed", "child", str(path)]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=limit)
+            lines = done.stdout.strip().splitlines()
+            result: dict[str, Any] = (
+                json.loads(lines[-1]) if lines else {"missing": done.stderr[-300:]}
+            )
+        except subprocess.TimeoutExpired:
+            result = {"missing": f"did not finish in {limit:.0f} s"}
+        if "missing" in result:
+            rows.append(
+                Row("export: gexf", label, float("nan"), "", f"skipped: {result['missing']}")
+            )
+            continue
+        nx_s = result["networkx_seconds"]
+        rows.append(
+            Row("export: gexf", f"networkx.write_gexf, {result['nodes']:,} nodes, "
+                f"{result['edges']:,} edges", nx_s, "s", "–", 1.0)
+        )  # fmt: skip
+        rows.append(
+            Row("export: gexf", f"kg export_store(gexf), {result['nodes']:,} nodes (query + "
+                f"graph + write; to_networkx alone {fmt(result['to_networkx_seconds'])} s)",
+                result["ours_seconds"], "s", f"networkx.write_gexf: {fmt(nx_s)} s",
+                result["ours_seconds"] / nx_s)
+        )  # fmt: skip
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("child").add_argument("path", type=Path)
+    args = parser.parse_args()
+    print(json.dumps(child(args.path)))
+
+
+if __name__ == "__main__":
+    main()
