@@ -351,11 +351,10 @@ def test_real_kg_build_in_a_subprocess(corpus: Path, tmp_path: Path, real_pipeli
     assert result.returncode == 3, result.stderr
     assert "Traceback" not in result.stderr
     for where, fragment in BAD.items():
-        assert any(where in line and fragment in line for line in result.stderr.splitlines()), (
-            where
-        )
+        assert any(where in line and fragment in line for line in result.stderr.splitlines()), where
     assert set(stored_hashes(store)) == set(GOOD)
-    strict = subprocess.run([*command, "--strict"], capture_output=True, text=True, timeout=600,
-                            env=env)
+    strict = subprocess.run(
+        [*command, "--strict"], capture_output=True, text=True, timeout=600, env=env
+    )
     assert strict.returncode == 4, strict.stderr
     assert "binary.txt" in strict.stderr and "Traceback" not in strict.stderr

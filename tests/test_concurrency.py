@@ -53,8 +53,9 @@ def run_kg(
     command: list[str], *args: str, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=timeout,
-                          env=env)
+    return subprocess.run(
+        [*command, *args], capture_output=True, text=True, timeout=timeout, env=env
+    )
 
 
 def assert_clean_refusal(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
@@ -98,9 +99,7 @@ class Builder:
 
 
 @pytest.fixture
-def writer(
-    tmp_path: Path, stand_in_kg: list[str]
-) -> Iterator[tuple[Builder, Path]]:
+def writer(tmp_path: Path, stand_in_kg: list[str]) -> Iterator[tuple[Builder, Path]]:
     """A long build (20,000 articles) into ``tmp_path/store``, writing when the test starts.
 
     Tests stop it with SIGKILL when they are done (the crash tests show that is safe).
@@ -189,9 +188,12 @@ def _small_store(path: Path) -> Path:
 
     store = Store(path)
     graph = vocab.article_graph("x")
-    store.add([ox.Quad(vocab.article_iri("x"), vocab.kg("contentHash"), ox.Literal("h"), graph),
-               ox.Quad(vocab.article_iri("x"), vocab.rdf("type"), vocab.schema("NewsArticle"),
-                       graph)])
+    store.add(
+        [
+            ox.Quad(vocab.article_iri("x"), vocab.kg("contentHash"), ox.Literal("h"), graph),
+            ox.Quad(vocab.article_iri("x"), vocab.rdf("type"), vocab.schema("NewsArticle"), graph),
+        ]
+    )
     store.close()
     return path
 
@@ -207,14 +209,23 @@ def test_a_build_is_refused_while_a_server_reads_and_the_server_keeps_answering(
     with serve_app(create_app(store)) as base, httpx.Client(timeout=30) as client:
         before = client.get(f"{base}/sparql", params={"query": COUNT}).json()
         result = run_kg(stand_in_kg, "build", str(corpus), "--store", str(store), "-q")
-        assert_clean_refusal(result, "in use by another kg process that reads it",
-                             "Stop the reader")
+        assert_clean_refusal(
+            result, "in use by another kg process that reads it", "Stop the reader"
+        )
         after = client.get(f"{base}/sparql", params={"query": COUNT}).json()
         assert before == after
         assert after["results"]["bindings"][0]["n"]["value"] == "1"
         # other readers are welcome at the same time
-        query = run_kg([sys.executable, "-m", "kg"], "query", "--store", str(store), "--sparql",
-                       COUNT, "--format", "csv")
+        query = run_kg(
+            [sys.executable, "-m", "kg"],
+            "query",
+            "--store",
+            str(store),
+            "--sparql",
+            COUNT,
+            "--format",
+            "csv",
+        )
         assert query.returncode == 0, query.stderr
         assert query.stdout.split() == ["n", "1"]
     # the server is gone (and its app with its store): the build goes through

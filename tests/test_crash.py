@@ -82,8 +82,9 @@ def make_corpus(root: Path, articles: int) -> Path:
             f"“这是第{i}次公开报道。”{person}说。{thing}由{org}研制，"
             f"{org}位于北京。第{i}号稿件。"
         )
-        lines.append(json.dumps({"id": f"n{i:05d}", "text": text, "title": f"新闻{i}"},
-                                ensure_ascii=False))
+        lines.append(
+            json.dumps({"id": f"n{i:05d}", "text": text, "title": f"新闻{i}"}, ensure_ascii=False)
+        )
     (root / "news.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     for n in range(2):
         (root / f"page{n}.txt").write_text(
@@ -214,9 +215,7 @@ def check_whole(store_path: Path, reference: dict[str, set[str]]) -> int:
         articles = list(store.article_graphs())
         hashes = {
             row["g"].value  # type: ignore[index]
-            for row in store.query(
-                "SELECT ?g WHERE { GRAPH ?g { ?a kg:contentHash ?h } }"
-            )
+            for row in store.query("SELECT ?g WHERE { GRAPH ?g { ?a kg:contentHash ?h } }")
         }
     finally:
         store.close()
@@ -359,8 +358,9 @@ def test_ctrl_c_twice_stops_at_once_and_leaves_whole_articles(
 
 
 def _real_pipeline_works() -> bool:
-    probe = subprocess.run([sys.executable, "-c", "import kg; kg.load_pipeline()"],
-                           capture_output=True, timeout=300)
+    probe = subprocess.run(
+        [sys.executable, "-c", "import kg; kg.load_pipeline()"], capture_output=True, timeout=300
+    )
     return probe.returncode == 0
 
 
