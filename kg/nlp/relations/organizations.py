@@ -63,11 +63,24 @@ _FOUND_AFTER = re.compile(
 _VERB_DONE = re.compile(r"^(?:$|[，,。；;！!？?、）)]|的|以来|时|后|之初|至今|初期|之时|伊始)")
 #: 2011年，周海在上海创办了 ORG: a date, then the founding verb right before an ORG.
 _LATER_FOUNDED = re.compile(
-    r"^[，,]?[^。；“”年]{0,20}?(?:参与|共同|联合|合并|一手)?(?:创办|创立|创建|成立|组建)了?(?=.)"
+    r"^[，,]?[^。；“”年]{0,20}?(?:参与|共同|联合|合并|一手)?(?:创办|创立|创建|成立|组建)(?:了|的)?(?=.)"
 )
 _ORG_FOUNDED = re.compile(
     r"^[”\"]?(?:在[^，。；“”]{1,12}?)?(?:正式|宣告|挂牌|注册)*(?:成立|创立|组建)(?!\d)"
 )
+
+
+def _names_the_subject(ctx: Context, org: Mention, pos: int) -> bool:
+    """``org`` can be what a later cue at ``pos`` is about: it is not a former name (前身为 X,
+    原名 X) nor inside a bracket closed before ``pos`` (X（其前身为 Y），成立于…)."""
+    if re.search(
+        r"(?:前身|原名|原为|曾用名|前身为|前身是)[为是：:]?$",
+        ctx.text[max(0, org.start - 4) : org.start],
+    ):
+        return False
+    between = ctx.text[org.end : pos]
+    opened = ctx.text[max(0, org.start - 30) : org.start]
+    return not (re.search(r"[（(][^）)]*$", opened) and re.search(r"^[^（(]*[）)]", between))
 
 
 def _no_break(text: str) -> bool:
@@ -363,7 +376,9 @@ def extract_founding_dates(ctx: Context) -> list[Relation]:
                 )
                 continue
             if subject is None:
-                preceding = [o for o in orgs if o.end <= start]
+                preceding = [
+                    o for o in orgs if o.end <= start and _names_the_subject(ctx, o, start)
+                ]
                 if not preceding:
                     continue
                 subject = preceding[-1]
