@@ -71,13 +71,8 @@ _ORG_FOUNDED = re.compile(
 
 
 def _names_the_subject(ctx: Context, org: Mention, pos: int) -> bool:
-    """``org`` can be what a later cue at ``pos`` is about: it is not a former name (前身为 X,
-    原名 X) nor inside a bracket closed before ``pos`` (X（其前身为 Y），成立于…)."""
-    if re.search(
-        r"(?:前身|原名|原为|曾用名|前身为|前身是)[为是：:]?$",
-        ctx.text[max(0, org.start - 4) : org.start],
-    ):
-        return False
+    """``org`` can be what a later cue at ``pos`` is about: not inside a bracket closed before
+    ``pos`` (X（其前身为 Y），成立于… is about X)."""
     between = ctx.text[org.end : pos]
     opened = ctx.text[max(0, org.start - 30) : org.start]
     return not (re.search(r"[（(][^）)]*$", opened) and re.search(r"^[^（(]*[）)]", between))
