@@ -1,5 +1,6 @@
 """Store writes: the same N-Quads file through ``Store.bulk_load``, ``Store.add`` (one
-transaction per article, as a build writes) and rdflib's ``Dataset.parse``, in quads/s.
+transaction per article, as a build writes) and rdflib's ``Dataset.parse``, in quads/s; and
+:func:`incremental` updates of one article (run by :mod:`bench.query_speed` on its stores).
 
 The baseline is ``Store.add``; every store is a fresh one on disk (rdflib: in memory).
 """
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import Row, timer
-from bench.synth import cached_nquads
+from bench.synth import Generator, articles_for, cached_nquads
 
 BULK_TARGET = 150_000  # quads/s
 
@@ -67,6 +68,36 @@ def store_writes(path: Path, quads: int, rdflib_quads: int) -> dict[str, float]:
     seconds["rdflib"] = t()
     head.unlink()
     return seconds
+
+
+def incremental(graph: Any, quads: int, generator: Generator) -> dict[str, Any]:
+    """ms to add a new article, replace an existing one and delete one (30 times each), in a
+    store (``graph``: a :class:`~kg.api.KnowledgeGraph`) filled from ``generator``."""
+    import pyoxigraph as ox
+
+    from kg.graph import vocab
+
+    articles = articles_for(quads)
+    store = graph.store
+    times: dict[str, list[float]] = {"add": [], "replace": [], "delete": []}
+
+    def parsed(lines: list[str]) -> list[ox.Quad]:
+        return list(ox.parse(("\n".join(lines) + "\n").encode(), format=ox.RdfFormat.N_QUADS))
+
+    for n in range(30):
+        new = parsed(generator.article(articles + n))
+        with timer() as t:
+            store.replace_graph(vocab.article_graph(f"synth-{articles + n}"), new)
+        times["add"].append(t() * 1000)
+        old = 7 * n + 1
+        changed = parsed(generator.article(old, variant=f"改{n}"))
+        with timer() as t:
+            store.replace_graph(vocab.article_graph(f"synth-{old}"), changed)
+        times["replace"].append(t() * 1000)
+        with timer() as t:
+            assert graph.remove(f"synth-{7 * n + 3}")
+        times["delete"].append(t() * 1000)
+    return {f"{k}_ms": v for k, v in times.items()}
 
 
 def run(workdir: Path, *, quick: bool, log: Any = print) -> list[Row]:
