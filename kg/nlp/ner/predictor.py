@@ -7,6 +7,7 @@ A model directory holds ``config.json`` (network sizes, heads, what each head em
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Sequence
@@ -112,7 +113,7 @@ class NerModel:
         return cls(
             net,
             Vocab(vocab_data["chars"], vocab_data["bigrams"]),
-            Lexicon.from_file(path / "lexicon.txt.gz"),
+            _load_lexicon(path / "lexicon.txt.gz"),
             emit=config["emit"],
             max_len=config.get("max_len", 200),
             meta=config.get("meta", {}),
@@ -207,26 +208,66 @@ class NerModel:
                 paths = self.net.crf[name].decode(emissions[name], lengths.tolist())
                 for i, path in zip(batch, paths, strict=True):
                     offset = pieces[i][1]
+                    if not any(path):  # all O
+                        continue
+                    piece = texts[pieces[i][0]][offset : pieces[i][2]]
+                    tags = [self.tags[name][t] for t in path]
+                    trimmed = (trim_span(piece, span) for span in tags_to_spans(tags))
                     per_head[i][name] = [
-                        (s + offset, e + offset, lab)
-                        for s, e, lab in tags_to_spans([self.tags[name][t] for t in path])
+                        (s + offset, e + offset, lab) for s, e, lab in trimmed if s < e
                     ]
 
     def _merge(self, spans_by_head: dict[str, list[Span]]) -> list[Span]:
-        """Spans of all heads, earlier heads first, dropping later spans that overlap."""
-        taken = {"entity": [], "title": []}
-        out: list[Span] = []
+        """Spans of all heads, earlier heads first, dropping later spans that overlap.
+
+        Entities and titles are separate layers; a title that shares characters with an entity
+        is cut back to the part outside it (北京大学校长 with ORG 北京大学 → TITLE 校长).
+        """
+        entities: list[Span] = []
+        titles: list[Span] = []
         for name in self.head_order:
             allowed = set(self.emit.get(name, []))
             for s, e, lab in spans_by_head.get(name, []):
                 if lab not in allowed:
                     continue
-                layer = taken["title" if lab == TITLE_LABEL else "entity"]
-                if any(s < te and ts < e for ts, te in layer):
+                layer = titles if lab == TITLE_LABEL else entities
+                if any(s < te and ts < e for ts, te, _ in layer):
                     continue
-                layer.append((s, e))
+                layer.append((s, e, lab))
+        out = list(entities)
+        for s, e, lab in titles:
+            for es, ee, _ in entities:
+                if es <= s < ee:
+                    s = ee
+                elif s < es < e:
+                    e = es
+            if s < e:
                 out.append((s, e, lab))
         return out
+
+
+def trim_span(text: str, span: Span) -> Span:
+    """``span`` without whitespace at its edges (may become empty: start == end)."""
+    start, end, label = span
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end, label
+
+
+_LEXICONS: dict[str, Lexicon] = {}
+
+
+def _load_lexicon(path: Path) -> Lexicon:
+    """The lexicon file; equal files (e.g. a pipeline saved with ``to_disk``) are read once."""
+    data = path.read_bytes()
+    key = hashlib.sha1(data).hexdigest()
+    if key not in _LEXICONS:
+        if len(_LEXICONS) >= 4:
+            _LEXICONS.clear()
+        _LEXICONS[key] = Lexicon.from_bytes(data, gzipped=path.suffix == ".gz")
+    return _LEXICONS[key]
 
 
 def tags_to_spans(tags: Sequence[str]) -> list[Span]:

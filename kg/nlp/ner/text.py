@@ -152,13 +152,8 @@ class Lexicon:
     """A set of dictionary words (length 2–8) with per-character match features."""
 
     def __init__(self, words: Iterable[str]) -> None:
-        self.words: set[str] = set()
-        self.prefixes: set[str] = set()
-        for word in words:
-            if 2 <= len(word) <= MAX_LEX_LEN:
-                self.words.add(word)
-                for k in range(2, len(word)):
-                    self.prefixes.add(word[:k])
+        self.words: set[str] = {w for w in words if 2 <= len(w) <= MAX_LEX_LEN}
+        self.prefixes: set[str] = {w[:k] for w in self.words for k in range(2, len(w))}
 
     def __len__(self) -> int:
         return len(self.words)
@@ -166,9 +161,12 @@ class Lexicon:
     @classmethod
     def from_file(cls, path: Path) -> Lexicon:
         """Read one word per line (plain or ``.gz``)."""
-        opener = gzip.open if path.suffix == ".gz" else open
-        with opener(path, "rt", encoding="utf-8") as fh:
-            return cls(line.strip() for line in fh if line.strip())
+        return cls.from_bytes(path.read_bytes(), gzipped=path.suffix == ".gz")
+
+    @classmethod
+    def from_bytes(cls, data: bytes, *, gzipped: bool) -> Lexicon:
+        """Parse the bytes of a lexicon file."""
+        return cls((gzip.decompress(data) if gzipped else data).decode("utf-8").split())
 
     def to_file(self, path: Path) -> None:
         """Write the words sorted, one per line, gzip-compressed (deterministic bytes)."""
