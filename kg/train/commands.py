@@ -68,10 +68,18 @@ def train() -> None:
     help="Override a config value, e.g. --set training.epochs=3 (repeatable).",
 )
 @click.option("--limit", type=int, default=None, help="Use only the first N sentences per split.")
-def train_ner_command(config_path, output, corpora, cache_dir, overrides, limit) -> None:
+@click.option(
+    "--init-from",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Continue training from this model directory's weights and vocabularies.",
+)
+def train_ner_command(config_path, output, corpora, cache_dir, overrides, limit, init_from) -> None:
     """Train the character-level NER model and evaluate it on the test split.
 
-    Example: python -m kg.train ner --config kg/train/configs/ner.cfg --output kg/nlp/ner/model
+    \b
+    Example:
+      python -m kg.train ner --config kg/train/configs/ner.cfg --output kg/nlp/ner/model
     """
     from kg.train.evaluate import evaluate_ner
     from kg.train.ner import load_config, train_ner
@@ -79,7 +87,14 @@ def train_ner_command(config_path, output, corpora, cache_dir, overrides, limit)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     try:
         config = load_config(config_path, _parse_overrides(overrides))
-        model = train_ner(config, output, corpora_dir=corpora, cache_dir=cache_dir, limit=limit)
+        model = train_ner(
+            config,
+            output,
+            corpora_dir=corpora,
+            cache_dir=cache_dir,
+            limit=limit,
+            init_from=init_from,
+        )
         for split in ("msra:test", "cluener:dev"):
             report = evaluate_ner(split, model=model, corpora_dir=corpora, limit=limit)
             click.echo(f"{split}\n{report.table()}")
@@ -117,7 +132,9 @@ def eval_group() -> None:
 def eval_ner_command(split, model_dir, corpora, threads, as_json) -> None:
     """Entity-level strict P/R/F1 per type and chars/s of the NER model.
 
-    Example: kg eval ner --corpus msra:test
+    \b
+    Example:
+      kg eval ner --corpus msra:test
     """
     from kg.train.evaluate import evaluate_ner
 

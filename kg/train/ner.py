@@ -185,36 +185,15 @@ def batch_loss(net: NerNet, batch: list[Instance], heads: list[HeadSpec]) -> tor
     return total / len(batch)
 
 
-def train_ner(
+def build_network(
     config: dict,
-    output: Path,
-    *,
-    corpora_dir: Path | None = None,
-    cache_dir: Path | None = None,
-    limit: int | None = None,
-    on_eval: Callable[[dict], None] | None = None,
-) -> NerModel:
-    """Train a model as ``config`` says and write it to ``output``; returns the best model."""
-    from kg.train.evaluate import evaluate_model
-
-    tr = config["training"]
+    heads: list[HeadSpec],
+    texts: list[str],
+    cache_dir: Path,
+) -> tuple[NerNet, Vocab, Lexicon]:
+    """A fresh network with vocabularies, lexicon and (if configured) pretrained embeddings."""
     mc = config["model"]
-    seed = int(tr["seed"])
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-    if tr.get("threads"):
-        torch.set_num_threads(int(tr["threads"]))
-    corpora_dir = corpora_dir or default_corpora_dir()
-    cache_dir = cache_dir or Path.home() / ".cache" / "kg" / "ner"
-    heads = head_specs(config)
-
-    train_sents: list[Sentence] = []
-    for split in tr["train_splits"]:
-        sents = read_split(split, corpora_dir)
-        train_sents += sents[:limit] if limit else sents
-    dev = {s: read_split(s, corpora_dir)[: limit or None] for s in tr["dev_splits"]}
-    texts = [s.text for s in train_sents] if limit else list(raw_texts(corpora_dir))
+    seed = int(config["training"]["seed"])
     emb = config["embeddings"]
     vocab, char_seqs, bigram_seqs = build_vocab(
         texts, int(emb["char_min_count"]), int(emb["bigram_min_count"]), int(emb["max_bigrams"])
@@ -271,10 +250,60 @@ def train_ner(
             hits = init_embedding(net.bigram_emb, vocab.bigrams, bigram_vecs)
             log.info("pretrained bigram vectors for %d / %d bigrams", hits, len(vocab.bigrams))
 
+    return net, vocab, lexicon
+
+
+def train_ner(
+    config: dict,
+    output: Path,
+    *,
+    corpora_dir: Path | None = None,
+    cache_dir: Path | None = None,
+    limit: int | None = None,
+    on_eval: Callable[[dict], None] | None = None,
+    init_from: Path | None = None,
+) -> NerModel:
+    """Train a model as ``config`` says and write it to ``output``; returns the best model.
+
+    With ``init_from`` (a model directory) training continues from that model's weights,
+    vocabularies and lexicon instead of building new ones (the config's ``model`` and
+    ``embeddings`` sections are then not used); its training record is kept in ``meta``.
+    """
+    from kg.train.evaluate import evaluate_model
+
+    tr = config["training"]
+    mc = config["model"]
+    seed = int(tr["seed"])
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    if tr.get("threads"):
+        torch.set_num_threads(int(tr["threads"]))
+    corpora_dir = corpora_dir or default_corpora_dir()
+    cache_dir = cache_dir or Path.home() / ".cache" / "kg" / "ner"
+    heads = head_specs(config)
+
+    train_sents: list[Sentence] = []
+    for split in tr["train_splits"]:
+        sents = read_split(split, corpora_dir)
+        train_sents += sents[:limit] if limit else sents
+    dev = {s: read_split(s, corpora_dir)[: limit or None] for s in tr["dev_splits"]}
+    if init_from is not None:
+        start = NerModel.load(init_from)
+        if start.net.cfg.heads != {h.name: h.labels for h in heads}:
+            raise InputError(f"The heads of {init_from} differ from the config's heads.")
+        net, vocab, lexicon = start.net, start.vocab, start.lexicon
+        log.info("continuing from %s", init_from)
+    else:
+        texts = [s.text for s in train_sents] if limit else list(raw_texts(corpora_dir))
+        net, vocab, lexicon = build_network(config, heads, texts, cache_dir)
+    net_cfg = net.cfg
     if mc.get("freeze_bigrams") and net_cfg.use_bigrams:
         net.bigram_emb.weight.requires_grad_(False)
     emit = {h.name: h.emit for h in heads}
-    meta = {"config": _plain(config), "evaluations": []}
+    meta: dict[str, Any] = {"config": _plain(config), "evaluations": []}
+    if init_from is not None:
+        meta["init_from"] = start.meta
     model = NerModel(net, vocab, lexicon, emit=emit, max_len=int(tr["max_len"]), meta=meta)
     instances = make_instances(train_sents, model, heads, int(tr["max_len"]))
 
