@@ -60,7 +60,7 @@ def child(path: Path) -> dict[str, Any]:
 
 def run(workdir: Path, *, quick: bool, log: Any = print) -> list[Row]:
     rows: list[Row] = []
-    limit = 120.0 if quick else 240.0
+    limit = 120.0 if quick else 180.0
     for nodes in [3_000] if quick else [10_000, 100_000]:
         path, info = cached_nquads(workdir, quads_for_nodes(nodes))
         log(f"export: GEXF of ~{nodes:,} nodes ({info.quads:,} quads) ...")
