@@ -42,7 +42,12 @@ def extract_places(ctx: Context) -> list[Relation]:
                 out.append(
                     relation(place, "containedInPlace", prev, sentence, "place/capital", 0.95)
                 )
-            elif gap == "" and prev.text != place.text and is_larger_place(prev.text, place.text):
+            elif (
+                gap == ""
+                and len(place.text) >= 2
+                and prev.text != place.text
+                and is_larger_place(prev.text, place.text)
+            ):
                 out.append(
                     relation(place, "containedInPlace", prev, sentence, "place/adjacent", 0.8)
                 )
