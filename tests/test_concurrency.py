@@ -134,9 +134,7 @@ def check_store(store: Path) -> int:
 
 
 @pytest.mark.slow
-def test_readers_are_refused_clearly_while_a_build_writes(
-    writer: tuple[Builder, Path], stand_in_kg: list[str]
-) -> None:
+def test_readers_are_refused_clearly_while_a_build_writes(writer: tuple[Builder, Path]) -> None:
     kg = [sys.executable, "-m", "kg"]
     build, store = writer
     from kg.api import KnowledgeGraph
@@ -159,7 +157,7 @@ def test_readers_are_refused_clearly_while_a_build_writes(
     assert_clean_refusal(serve, BUILDING)
     # a second build is refused too, and the first one is not disturbed
     corpus = Path(store).parent / "corpus"
-    second = run_kg(stand_in_kg, "build", str(corpus), "--store", str(store), "-q")
+    second = run_kg(kg, "build", str(corpus), "--store", str(store), "-q")
     assert_clean_refusal(second, "in use by another kg process")
     # many read-only opens in a row: each one refused at once, none crashes or half-reads
     for _ in range(200):
@@ -208,7 +206,9 @@ def test_a_build_is_refused_while_a_server_reads_and_the_server_keeps_answering(
     corpus = make_corpus(tmp_path / "corpus", 5)
     with serve_app(create_app(store)) as base, httpx.Client(timeout=30) as client:
         before = client.get(f"{base}/sparql", params={"query": COUNT}).json()
-        result = run_kg(stand_in_kg, "build", str(corpus), "--store", str(store), "-q")
+        result = run_kg(
+            [sys.executable, "-m", "kg"], "build", str(corpus), "--store", str(store), "-q"
+        )
         assert_clean_refusal(
             result, "in use by another kg process that reads it", "Stop the reader"
         )

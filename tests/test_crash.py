@@ -272,8 +272,8 @@ def test_sigkill_at_several_moments_then_rerun_equals_a_clean_build(
     # of the build phase; each run resumes the store the previous one left
     # first while the process starts (before or while the store is opened), then when the
     # progress bar says so many articles were built; each run resumes what the last one left
-    kill_points: list[tuple[str, float]] = [("spawn", 0.5), ("progress", 0.0)] + [
-        ("progress", ARTICLES * fraction) for fraction in (0.15, 0.5, 0.85)
+    kill_points: list[tuple[str, float]] = [("spawn", 0.5)] + [
+        ("progress", ARTICLES * fraction) for fraction in (0.15, 0.6)
     ]
     done = 0
     for origin, when in kill_points:
@@ -309,44 +309,35 @@ def test_ctrl_c_stops_cleanly_and_says_what_was_committed(
     """SIGINT: exit 130, no traceback, and the count in the message is what the store holds.
 
     (Before the fix a KeyboardInterrupt could land between an article's commit and its count:
-    one run said 375 articles were committed while the store held 376.)
+    one run said 375 articles were committed while the store held 376.) Then Ctrl-C twice on
+    the same store: it stops at once, says the count is unknown, and leaves whole articles.
     """
     reference_lines, _ = clean_build
     reference = graphs_of(reference_lines)
     store = tmp_path / "store"
-    in_store = 0
-    for fraction in (0.3, 0.6):
-        run = spawn(rules_kg, crash_corpus, store)
-        assert run.started.wait(timeout=120), run.err
-        assert run.wait_progress(int(ARTICLES * fraction)), run.err
-        run.process.send_signal(signal.SIGINT)
-        signalled = time.monotonic()
-        code = run.wait(timeout=60)
-        assert code == 130, (code, run.err)
-        assert time.monotonic() - signalled < 10, "Ctrl-C took more than 10 s to stop the build"
-        assert "Traceback" not in run.err
-        match = re.search(
-            r"Interrupted: (\d+) articles were committed whole \((\d+) added, (\d+) replaced\); "
-            r"run the same command to finish\.",
-            run.err,
-        )
-        assert match, run.err
-        committed = int(match.group(1))
-        assert committed == int(match.group(2)) and match.group(3) == "0"
-        in_store += committed
-        assert check_whole(store, reference) == in_store
-    assert 0 < in_store < ARTICLES + 2
-
-
-@pytest.mark.slow
-def test_ctrl_c_twice_stops_at_once_and_leaves_whole_articles(
-    tmp_path: Path, crash_corpus: Path, clean_build: tuple[list[str], float], rules_kg: list[str]
-) -> None:
-    reference_lines, _ = clean_build
-    store = tmp_path / "store"
     run = spawn(rules_kg, crash_corpus, store)
     assert run.started.wait(timeout=120), run.err
-    assert run.wait_progress(ARTICLES // 3), run.err
+    assert run.wait_progress(int(ARTICLES * 0.3)), run.err
+    run.process.send_signal(signal.SIGINT)
+    signalled = time.monotonic()
+    code = run.wait(timeout=60)
+    assert code == 130, (code, run.err)
+    assert time.monotonic() - signalled < 10, "Ctrl-C took more than 10 s to stop the build"
+    assert "Traceback" not in run.err
+    match = re.search(
+        r"Interrupted: (\d+) articles were committed whole \((\d+) added, (\d+) replaced\); "
+        r"run the same command to finish\.",
+        run.err,
+    )
+    assert match, run.err
+    committed = int(match.group(1))
+    assert committed == int(match.group(2)) and match.group(3) == "0"
+    assert 0 < committed < ARTICLES + 2
+    assert check_whole(store, reference) == committed
+    # twice
+    run = spawn(rules_kg, crash_corpus, store)
+    assert run.started.wait(timeout=120), run.err
+    assert run.wait_progress(int(ARTICLES * 0.7)), run.err
     run.process.send_signal(signal.SIGINT)
     time.sleep(0.01)
     run.process.send_signal(signal.SIGINT)
@@ -354,22 +345,13 @@ def test_ctrl_c_twice_stops_at_once_and_leaves_whole_articles(
     assert code == 130, (code, run.err)
     assert "Traceback" not in run.err
     assert "Interrupted:" in run.err and "run the same command to finish" in run.err
-    assert 0 < check_whole(store, graphs_of(reference_lines)) < ARTICLES + 2
-
-
-def _real_pipeline_works() -> bool:
-    probe = subprocess.run(
-        [sys.executable, "-c", "import kg; kg.load_pipeline()"], capture_output=True, timeout=300
-    )
-    return probe.returncode == 0
+    assert committed <= check_whole(store, reference) < ARTICLES + 2
 
 
 @pytest.mark.slow
 def test_sigkill_of_the_real_kg_build(tmp_path: Path) -> None:
     """The real CLI and the real pipeline: kill it mid-build, check, rerun, compare."""
-    if not _real_pipeline_works():
-        pytest.skip("the real NLP pipeline does not load yet (kg.load_pipeline() fails)")
-    corpus = make_corpus(tmp_path / "corpus", 120)
+    corpus = make_corpus(tmp_path / "corpus", 70)
     command = [sys.executable, "-m", "kg"]
     clean = tmp_path / "clean"
     run = spawn(command, corpus, clean)
@@ -379,7 +361,7 @@ def test_sigkill_of_the_real_kg_build(tmp_path: Path) -> None:
     store = tmp_path / "store"
     run = spawn(command, corpus, store)
     assert run.started.wait(timeout=300), run.err
-    run.wait_progress(60, timeout=600)
+    run.wait_progress(32, timeout=600)
     run.process.send_signal(signal.SIGKILL)
     code = run.wait(timeout=60)
     if code != 0:
