@@ -220,6 +220,11 @@ class Store:
         except SyntaxError as error:
             raise QueryError(f"The SPARQL query is malformed: {error}") from error
         except (OSError, ValueError, RuntimeError) as error:
+            if "Corruption" in str(error):
+                raise StoreError(
+                    f"The store at {self.path} is damaged ({error}). Restore it from a copy, or "
+                    "delete the folder and build it again with `kg build`."
+                ) from error
             raise QueryError(f"The SPARQL query failed: {error}") from error
 
     def select(
@@ -277,10 +282,18 @@ def _open(path: Path | None, read_only: bool) -> ox.Store:
         return ox.Store(str(path))
     except (OSError, RuntimeError) as error:  # RocksDB reports some corruption as RuntimeError
         message = str(error)
-        if "lock" in message.lower():
+        # RocksDB's own lock: "IO error: lock hold by current process ... /LOCK: ..." or
+        # "While lock file: .../LOCK: Resource temporarily unavailable". Not any "lock": a damaged
+        # file says "block checksum mismatch".
+        if isinstance(error, OSError) and ("/LOCK:" in message or "lock hold" in message):
             raise StoreLockedError(
                 f"The store at {path} is in use by another kg process (a build or a server). "
                 "Wait for it to finish, or stop it, then try again."
+            ) from error
+        if "Corruption" in message:
+            raise StoreError(
+                f"The store at {path} is damaged ({message.strip()}). Restore it from a copy, or "
+                "delete the folder and build it again with `kg build`."
             ) from error
         raise StoreError(f"Could not open the store at {path}: {message}") from error
 
