@@ -55,7 +55,7 @@ BAD = {
     "binary.txt": "binary",
     "empty.txt": "empty",
     "punct.txt": "no text",
-    "records.jsonl:2": "not valid JSON",
+    "records.jsonl:2": "not valid JSON (Unterminated string starting at column 22)",
     "records.jsonl:3": "'text' is missing",
     "records.jsonl:4": "not a string",
     "records.jsonl:5": "not a string",

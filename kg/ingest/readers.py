@@ -221,12 +221,13 @@ class _Reader:
 
     def jsonl_record(self, raw: str, shown: str, number: int) -> Item:
         try:
-            record = json.loads(raw)
+            # without its line break: an unclosed string must read "Unterminated string", not
+            # "Invalid control character" (the newline inside it)
+            record = json.loads(raw.rstrip("\r\n"))
         except json.JSONDecodeError as exc:
+            where = f"column {exc.colno}" if exc.msg.endswith(" at") else f"at column {exc.colno}"
             return Problem(
-                shown,
-                f"not valid JSON ({exc.msg} at column {exc.colno}); fix or remove the line",
-                number,
+                shown, f"not valid JSON ({exc.msg} {where}); fix or remove the line", number
             )
         if not isinstance(record, dict):
             return Problem(
