@@ -138,7 +138,9 @@ class Builder:
     def _build_batch(self, documents: list[Document]) -> None:
         for document, doc in self._extract(documents):
             links = self.linker.link(doc)
-            quads = article_quads(document, doc, links, self.linker.entity_for)
+            quads = article_quads(
+                document, doc, links, self.linker.entity_for, self.linker.decisions
+            )
             existed = self.store.article_hash(document.id) is not None
             self.store.replace_graph(vocab.article_graph(document.id), quads)
             self.report.quads += len(quads)

@@ -170,8 +170,9 @@ def view(store: Path, output: Path, query_file: Path | None) -> None:
 @click.command()
 @click.argument("entity")
 @store_option
+@click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
 @handle_errors
-def explain(entity: str, store: Path) -> None:
+def explain(entity: str, store: Path, as_json: bool) -> None:
     """Show which mentions, aliases and rules made an entity node.
 
     ENTITY is a label, an alias or an IRI.
@@ -182,7 +183,8 @@ def explain(entity: str, store: Path) -> None:
       kg explain https://w3id.org/kg-news/id/org/中国科学院
     """
     from kg.link.explain import explain as run
+    from kg.link.explain import store_query
     from kg.store import Store
 
-    source = Store(store, read_only=True)
-    click.echo(str(run(entity, lambda sparql: source.query(sparql))))  # type: ignore[arg-type, return-value]
+    answer = run(entity, store_query(Store(store, read_only=True)))
+    click.echo(answer.to_json() if as_json else answer.format())

@@ -130,7 +130,9 @@ class Extractor:
     def _quads(self, document: Document, doc: Doc) -> Outcome:
         try:
             links = self.linker.link(doc)
-            quads = article_quads(document, doc, links, self.linker.entity_for)
+            quads = article_quads(
+                document, doc, links, self.linker.entity_for, self.linker.decisions
+            )
             data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
         except Exception as error:
             log.warning("extraction failed on %s: %r", document.id, error)

@@ -6,9 +6,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from kg.graph.build import article_quads
+from kg.ingest import document_from_text
 from kg.link import (
     AliasTable,
     Linker,
@@ -19,6 +22,7 @@ from kg.link import (
     is_ambiguous_person,
     load_alias_table,
 )
+from kg.link.explain import QueryFn
 from kg.nlp.records import Mention
 from kg.nlp.relations import Context, RelationExtractor, extract_quotes, extract_relations
 from kg.nlp.sentences import Sentencizer
@@ -271,28 +275,31 @@ def test_shipped_gazetteer_merges_cas() -> None:
     assert entry is not None and entry.label == "中国科学院"
 
 
-def test_explain() -> None:
-    store = _store()
+def test_explain_reads_the_recorded_decisions(blank_nlp: Language) -> None:
+    from kg.api import KnowledgeGraph
+    from kg.link.explain import store_query
+
+    graph = KnowledgeGraph(None, nlp=blank_nlp)
+    text = "中国药品价格登记系统（简称“中国药登”）上线。中国药登运行平稳。"
+    doc = blank_nlp(text)
+    doc.ents = [doc.char_span(0, 10, "PROJECT"), doc.char_span(23, 27, "PROJECT")]
+    doc = RelationExtractor()(doc)
     linker = Linker()
-    link(
-        linker, "中国药品价格登记系统(简称“中国药登”)上线。", [("中国药品价格登记系统", "PROJECT")]
-    )
-    answer = explain(
-        "中国药登", lambda q: store.query(q, use_default_graph_as_union=True), linker.decisions
-    )
+    links = linker.link(doc)
+    document = document_from_text(text, id="d1")
+    graph.store.add(article_quads(document, doc, links, linker.entity_for, linker.decisions))
+    answer = explain("中国药登", store_query(graph.store))
     (entity,) = answer.entities
     assert entity.labels == ("中国药品价格登记系统",) and entity.types == ("PROJECT",)
-    assert entity.aliases == ("中国药登",)
-    assert entity.statements[0].extractor == "rule:alias/abbreviation"
-    assert entity.decisions and "中国药品价格登记系统" in answer.format()
+    assert {(d.mention.text, d.rule) for d in entity.decisions} >= {
+        ("中国药登", "in-article-alias")
+    }
+    assert "中国药登" in answer.format() and "中国药登" in answer.to_json()
     assert str(answer) == answer.format()
-    assert "中国药登" in answer.to_json()
-    assert (
-        explain("无此实体", lambda q: store.query(q, use_default_graph_as_union=True)).entities
-        == ()
-    )
+    assert explain("无此实体", store_query(graph.store)).entities == ()
     person = entity_iri("PERSON", "王伟", "清华大学")
-    assert "清华大学" in " ".join(explain(person, lambda q: []).entities[0].reasons)
+    no_rows: QueryFn = lambda sparql, bindings: []  # noqa: E731
+    assert "清华大学" in " ".join(explain(person, no_rows).entities[0].reasons)
 
 
 def test_mentions_sorted_and_unique() -> None:

@@ -8,7 +8,7 @@ from its content, so rebuilding the same input gives the same quads.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from kg.ingest.records import Document
-    from kg.link.linker import Entity
+    from kg.link.linker import Entity, LinkDecision
 
 #: Maps a (start, end) mention span of ``doc.text`` to its linked entity.
 Links = Mapping[tuple[int, int], "Entity"]
@@ -72,9 +72,17 @@ class _Builder:
 
 
 def article_quads(
-    document: Document, doc: Doc, links: Links, make_entity: EntityMaker
+    document: Document,
+    doc: Doc,
+    links: Links,
+    make_entity: EntityMaker,
+    decisions: Sequence[LinkDecision] = (),
 ) -> list[Quad]:
-    """All quads of one article, in its own named graph."""
+    """All quads of one article, in its own named graph.
+
+    ``decisions`` (from :attr:`kg.link.linker.Linker.decisions`) become ``kg:Mention`` nodes: one
+    per surface form, entity and linking rule, so that ``kg explain`` can say why nodes merged.
+    """
     b = _Builder(document, vocab.article_graph(document.id), vocab.article_iri(document.id))
     _article_node(b, make_entity)
     for ent in doc.ents:
@@ -96,7 +104,32 @@ def article_quads(
         b.add(node, kg("startChar"), Literal(str(start), datatype=xsd("integer")))
         b.add(node, kg("endChar"), Literal(str(end), datatype=xsd("integer")))
         b.add(node, kg("extractor"), Literal(quote.extractor))
+    _mentions(b, decisions)
     return b.quads
+
+
+def _mentions(b: _Builder, decisions: Sequence[LinkDecision]) -> None:
+    first: dict[tuple[str, str, str], LinkDecision] = {}
+    counts: dict[tuple[str, str, str], int] = {}
+    for decision in decisions:
+        if decision.entity_iri not in b.seen_entities:
+            continue
+        key = (decision.mention.text, decision.entity_iri, decision.rule)
+        first.setdefault(key, decision)
+        counts[key] = counts.get(key, 0) + 1
+    for key, decision in sorted(first.items(), key=lambda item: item[1].mention.start):
+        node = NamedNode(f"{b.article.value}/mention/{vocab.short_hash(*key)}")
+        start, end = b.original_span(decision.mention.start, decision.mention.end)
+        b.add(node, rdf("type"), kg("Mention"))
+        b.add(node, kg("surface"), Literal(decision.mention.text, language="zh"))
+        b.add(node, kg("refersTo"), NamedNode(decision.entity_iri))
+        b.add(node, kg("linkRule"), Literal(decision.rule))
+        if decision.detail:
+            b.add(node, kg("linkDetail"), Literal(decision.detail))
+        b.add(node, kg("article"), b.article)
+        b.add(node, kg("startChar"), Literal(str(start), datatype=xsd("integer")))
+        b.add(node, kg("endChar"), Literal(str(end), datatype=xsd("integer")))
+        b.add(node, kg("count"), Literal(str(counts[key]), datatype=xsd("integer")))
 
 
 def _article_node(b: _Builder, make_entity: EntityMaker) -> None:

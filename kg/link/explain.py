@@ -1,25 +1,31 @@
 """``kg explain ENTITY``: what the graph knows about one entity and why its nodes were merged.
 
 :func:`explain` takes an IRI or a name (label or alias) and a function that runs a SPARQL SELECT
-over the store and yields rows (``dict``-like, values as strings or pyoxigraph terms) — for
-example ``lambda q: store.query(q)``. Merge decisions come from the linker
-(:attr:`~kg.link.linker.Linker.decisions`) when the caller has them; without them the
-explanation still shows the names, the discriminator read from the IRI and the evidence.
+with bound variables over the store (:func:`store_query` makes one from a
+:class:`~kg.store.Store`). The linking decisions are those the build recorded as ``kg:Mention``
+nodes: which surface forms were linked to the entity, by which rule, in which article.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
+
+from pyoxigraph import Literal, NamedNode
 
 from kg.link.aliases import LABEL_OF_TYPE, row_value, term_value
 from kg.link.iri import BASE
 from kg.link.linker import LinkDecision
+from kg.nlp.records import Mention
 
-QueryFn = Callable[[str], Iterable[Any]]
+if TYPE_CHECKING:
+    from kg.store import Store
+
+#: Runs a SPARQL SELECT with variables bound (name → pyoxigraph term) and yields its rows.
+QueryFn = Callable[[str, Mapping[str, Any]], Iterable[Any]]
 
 _PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -125,55 +131,79 @@ def _short(iri: str) -> str:
     return iri
 
 
-def _literal(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _iri(text: str) -> str:
-    if any(ch in text for ch in '<>"{}|^`\\ '):
-        raise ValueError(f"Not an IRI: {text!r}")
-    return f"<{text}>"
-
-
 def find_entities(name: str, query: QueryFn) -> list[str]:
     """IRIs of the entities whose label or alias is ``name`` (or ``name`` itself, an IRI)."""
     if name.startswith(("http://", "https://")):
         return [name]
     sparql = (
         _PREFIXES
-        + f"""SELECT DISTINCT ?e WHERE {{
-  {{ ?e rdfs:label ?n }} UNION {{ ?e schema:alternateName ?n }}
-  FILTER(STR(?n) = {_literal(name)})
-}} ORDER BY ?e"""
+        + """SELECT DISTINCT ?n ?e WHERE {
+  { ?e rdfs:label ?n } UNION { ?e schema:alternateName ?n }
+} ORDER BY ?e"""
     )
-    return [term_value(row_value(row, "e")) for row in query(sparql)]
+    return [
+        term_value(row_value(row, "e"))
+        for row in query(sparql, {"n": Literal(name, language="zh")})
+    ]
 
 
-def _values(query: QueryFn, sparql: str, var: str) -> tuple[str, ...]:
-    return tuple(sorted({term_value(row_value(row, var)) for row in query(sparql)} - {""}))
+def _values(query: QueryFn, iri: str, pattern: str) -> tuple[str, ...]:
+    """The values of ``?v`` in ``pattern`` where ``?e`` is the entity."""
+    rows = query(_PREFIXES + f"SELECT DISTINCT ?e ?v WHERE {{ {pattern} }}", {"e": NamedNode(iri)})
+    return tuple(sorted({term_value(row_value(row, "v")) for row in rows} - {""}))
 
 
 def _statements(iri: str, query: QueryFn) -> tuple[Statement, ...]:
-    sparql = (
-        _PREFIXES
-        + f"""SELECT ?s ?p ?o ?sentence ?article ?extractor ?confidence WHERE {{
+    variables = ("s", "p", "o", "sentence", "article", "extractor", "confidence")
+    rows: list[Any] = []
+    for side in ("s", "o"):
+        sparql = (
+            _PREFIXES
+            + f"""SELECT ?e ?s ?p ?o ?sentence ?article ?extractor ?confidence WHERE {{
   ?st a kg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
-  FILTER(?s = {_iri(iri)} || ?o = {_iri(iri)})
+  FILTER(?{side} = ?e)
   OPTIONAL {{ ?st kg:sentence ?sentence }}
   OPTIONAL {{ ?st kg:article ?article }}
   OPTIONAL {{ ?st kg:extractor ?extractor }}
   OPTIONAL {{ ?st kg:confidence ?confidence }}
-}} ORDER BY ?p ?o"""
+}}"""
+        )
+        rows += query(sparql, {"e": NamedNode(iri)})
+    found = {tuple(term_value(row_value(row, v)) for v in variables) for row in rows}
+    return tuple(Statement(*values) for values in sorted(found, key=lambda t: (t[1], t[2], t[0])))
+
+
+def _decisions(iri: str, query: QueryFn) -> tuple[LinkDecision, ...]:
+    """The linking decisions the build recorded as ``kg:Mention`` nodes."""
+    sparql = (
+        _PREFIXES
+        + """SELECT DISTINCT ?e ?surface ?rule ?detail ?article ?start ?end ?label WHERE {
+  ?m a kg:Mention ; kg:refersTo ?e ; kg:surface ?surface ; kg:linkRule ?rule ;
+     kg:article ?article ; kg:startChar ?start ; kg:endChar ?end .
+  OPTIONAL { ?m kg:linkDetail ?detail }
+  OPTIONAL { ?e rdfs:label ?label }
+} ORDER BY ?article ?start"""
     )
-    return tuple(
-        Statement(
-            *(
-                term_value(row_value(row, v))
-                for v in ("s", "p", "o", "sentence", "article", "extractor", "confidence")
+    decisions = []
+    for row in query(sparql, {"e": NamedNode(iri)}):
+        surface = term_value(row_value(row, "surface"))
+        mention = Mention(
+            surface,
+            "",
+            int(term_value(row_value(row, "start"))),
+            int(term_value(row_value(row, "end"))),
+        )
+        decisions.append(
+            LinkDecision(
+                mention,
+                term_value(row_value(row, "rule")),
+                iri,
+                term_value(row_value(row, "label")),
+                term_value(row_value(row, "detail")),
+                term_value(row_value(row, "article")),
             )
         )
-        for row in query(sparql)
-    )
+    return tuple(decisions)
 
 
 def _reasons(iri: str, aliases: Sequence[str]) -> tuple[str, ...]:
@@ -193,35 +223,34 @@ def _reasons(iri: str, aliases: Sequence[str]) -> tuple[str, ...]:
     return tuple(reasons)
 
 
-def explain(
-    entity_iri_or_name: str,
-    store_query_fn: QueryFn,
-    decisions: Sequence[LinkDecision] = (),
-) -> Explanation:
-    """Explain one entity: names, types, articles, evidence and the linking decisions."""
+def explain(entity_iri_or_name: str, store_query_fn: QueryFn) -> Explanation:
+    """Explain one entity: names, types, articles, evidence and the linking decisions.
+
+    ``store_query_fn(sparql, bindings)`` runs a SELECT with ``bindings`` (variable → pyoxigraph
+    term) substituted, e.g. :func:`store_query` over a :class:`kg.store.Store`.
+    """
     out: list[EntityExplanation] = []
     for iri in find_entities(entity_iri_or_name, store_query_fn):
-        node = _iri(iri)
-        labels = _values(
-            store_query_fn, _PREFIXES + f"SELECT ?v WHERE {{ {node} rdfs:label ?v }}", "v"
-        )
-        types = _values(store_query_fn, f"SELECT ?v WHERE {{ {node} a ?v }}", "v")
-        aliases = _values(
-            store_query_fn, _PREFIXES + f"SELECT ?v WHERE {{ {node} schema:alternateName ?v }}", "v"
-        )
-        articles = _values(
-            store_query_fn, _PREFIXES + f"SELECT ?v WHERE {{ ?v schema:mentions {node} }}", "v"
-        )
+        aliases = _values(store_query_fn, iri, "?e schema:alternateName ?v")
         out.append(
             EntityExplanation(
                 iri,
-                labels,
-                tuple(LABEL_OF_TYPE.get(t, t) for t in types),
+                _values(store_query_fn, iri, "?e rdfs:label ?v"),
+                tuple(LABEL_OF_TYPE.get(t, t) for t in _values(store_query_fn, iri, "?e a ?v")),
                 aliases,
-                articles,
+                _values(store_query_fn, iri, "?v schema:mentions ?e"),
                 _statements(iri, store_query_fn),
                 _reasons(iri, aliases),
-                tuple(d for d in decisions if d.entity_iri == iri),
+                _decisions(iri, store_query_fn),
             )
         )
     return Explanation(entity_iri_or_name, tuple(out))
+
+
+def store_query(store: Store) -> QueryFn:
+    """The :data:`QueryFn` of a :class:`kg.store.Store` (the union of all graphs)."""
+
+    def run(sparql: str, bindings: Mapping[str, Any]) -> Iterable[Any]:
+        return store.select(sparql, substitutions=bindings)
+
+    return run

@@ -168,7 +168,11 @@ class _Group:
 
 
 class Linker:
-    """Links the mentions of one article at a time; keeps every decision."""
+    """Links the mentions of one article at a time.
+
+    ``decisions`` holds why each mention of the latest article linked where it did; the graph
+    stage writes them as ``kg:Mention`` nodes, which ``kg explain`` reads back.
+    """
 
     def __init__(self, alias_table: AliasTable | None = None) -> None:
         self.alias_table = alias_table or AliasTable()
@@ -192,6 +196,7 @@ class Linker:
     ) -> dict[tuple[int, int], Entity]:
         """The pure core of :meth:`link` (text, mentions and relations given directly)."""
         article_key = article or hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+        self.decisions = []  # the latest article's only: a long build must not accumulate them
         every = _all_mentions(mentions, relations, quotes)
         aliases = self._article_aliases(relations)
         groups: dict[tuple[str, str], _Group] = {}
