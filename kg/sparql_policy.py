@@ -26,11 +26,12 @@ kg.errors.UnsafeQueryError: Updates are disabled: ...
 from __future__ import annotations
 
 import enum
+import threading
 from collections.abc import Iterator
 from typing import Any
 
 from pyparsing import ParseBaseException, ParseResults
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql import parser as _rdflib_parser
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from kg.errors import QueryError, UnsafeQueryError
@@ -92,6 +93,21 @@ def _refuse_services(tree: Any, allow_service: bool) -> None:
         )
 
 
+# rdflib's pyparsing grammar is not thread-safe (concurrent first parses corrupt it for good), and
+# the endpoint parses in worker threads: one parse at a time. Parsing takes milliseconds.
+_PARSE_LOCK = threading.Lock()
+
+
+def _parse_query(text: str) -> ParseResults:
+    with _PARSE_LOCK:
+        return _rdflib_parser.parseQuery(text)
+
+
+def _parse_update(text: str) -> CompValue:
+    with _PARSE_LOCK:
+        return _rdflib_parser.parseUpdate(text)
+
+
 def _message(error: ParseBaseException) -> str:
     return f"line {error.lineno}, column {error.col}: {error.msg}"
 
@@ -111,10 +127,10 @@ def check_query(text: str, *, allow_service: bool = False) -> QueryKind:
     kg.errors.QueryError: The SPARQL query is malformed (line 1, column 1: ...
     """
     try:
-        tree = parseQuery(text)
+        tree = _parse_query(text)
     except ParseBaseException as error:
         try:
-            parseUpdate(text)
+            _parse_update(text)
         except ParseBaseException:
             raise QueryError(
                 f"The SPARQL query is malformed ({_message(error)}). Check the syntax against "
@@ -126,6 +142,8 @@ def check_query(text: str, *, allow_service: bool = False) -> QueryKind:
         ) from None
     except RecursionError:
         raise QueryError("The SPARQL query is nested too deeply to be parsed.") from None
+    except ValueError as error:  # from rdflib's expansion of bad \u and \U escapes
+        raise QueryError(f"The SPARQL query is malformed ({error}).") from None
     kind = next((_QUERY_KINDS[c.name] for c in _walk(tree) if c.name in _QUERY_KINDS), None)
     if kind is None:  # pragma: no cover - the grammar guarantees one of the four forms
         raise QueryError("The SPARQL text holds no SELECT, CONSTRUCT, ASK or DESCRIBE query.")
@@ -154,7 +172,7 @@ def check_update(
             "or start the server with updates allowed and an update token."
         )
     try:
-        tree = parseUpdate(text)
+        tree = _parse_update(text)
     except ParseBaseException as error:
         raise QueryError(
             f"The SPARQL update is malformed ({_message(error)}). Check the syntax against "
@@ -162,6 +180,8 @@ def check_update(
         ) from None
     except RecursionError:
         raise QueryError("The SPARQL update is nested too deeply to be parsed.") from None
+    except ValueError as error:  # from rdflib's expansion of bad \u and \U escapes
+        raise QueryError(f"The SPARQL update is malformed ({error}).") from None
     requests = list(tree["request"] or [])
     operations = [str(op.name) for op in requests]
     if not allow_service:

@@ -369,11 +369,6 @@ def test_service_in_a_string_or_comment_is_not_a_service(refusing_endpoint: str)
     [
         pytest.param(
             'SELECT * WHERE { ?s ?p "\\UFFFFFFFF" }',  # an escape that is no code point
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="BUG kg/sparql_policy.py: rdflib's expandUnicodeEscapes raises ValueError, "
-                "not caught, so the endpoint answers 500 and `kg query` shows a traceback",
-            ),
         ),
         'SELECT * WHERE { ?s ?p "\\uD800" }',  # a lone surrogate
         "SELECT * WHERE { ?s ?p ?o }\x00",
@@ -549,13 +544,6 @@ sys.exit(1 if failures else 0)
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG kg/sparql_policy.py (since serve parses in its 4 worker threads, ea73898): "
-    "rdflib/pyparsing is not thread-safe on first use; concurrent first parses corrupt the "
-    "grammar for good (TypeError: Param.postParse2() / <lambda>() missing 1 required positional "
-    "argument) and every later query of the process fails with 500",
-)
 def test_the_policy_parses_in_several_threads_from_a_cold_start() -> None:
     """The endpoint parses queries in its worker threads (4). The very first queries of a fresh
     process, arriving together, must all parse — in a new process, since this one is warm."""

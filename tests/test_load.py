@@ -41,11 +41,6 @@ MAX_SECONDS = 120.0
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG kg/sparql_policy.py: concurrent first parses corrupt rdflib's grammar (see "
-    "test_the_policy_parses_in_several_threads_from_a_cold_start): every request fails",
-)
 def test_endpoint_under_load(tmp_path: Path) -> None:
     store = make_store_dir(tmp_path / "store")
     port = free_port()
