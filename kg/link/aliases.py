@@ -134,18 +134,15 @@ class AliasTable:
 
     @classmethod
     def from_gazetteer(cls, path: Path) -> AliasTable:
+        from kg.nlp.entity_gazetteer import read_gazetteer
+
         table = cls()
-        with open(path, encoding="utf-8") as handle:
-            for line in handle:
-                if not line.strip() or line.startswith("#"):
-                    continue
-                cols = line.rstrip("\n").split("\t")
-                if len(cols) < 3 or cols[0] == "name" or "{" in cols[0]:
-                    continue
-                name, type_, aliases = cols[0].strip(), cols[1].strip(), cols[2]
-                for alias in aliases.split("|"):
-                    if alias.strip():
-                        table.add(alias.strip(), name, type_, None, "gazetteer")
+        for entry in read_gazetteer(path):
+            if entry.is_family:
+                continue
+            for alias in entry.aliases:
+                # A leading ~ marks an alias that names the entity only next to a class noun.
+                table.add(alias.lstrip("~"), entry.name, entry.label, None, "gazetteer")
         return table
 
 
