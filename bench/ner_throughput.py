@@ -43,7 +43,7 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 
-    from kg.nlp.ner.text import fold_width
+    from kg.link.names import fold_width
     from kg.train.corpora import read_split
 
     sentences = [fold_width(s.text) for s in read_split("msra:test")]

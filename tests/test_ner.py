@@ -12,7 +12,7 @@ import torch
 from kg.errors import ModelError
 from kg.nlp.ner.model import CRF, bio_tags
 from kg.nlp.ner.predictor import NerModel, tags_to_spans
-from kg.nlp.ner.text import Lexicon, chunk_bounds, feature_chars, fold_width, split_sentences
+from kg.nlp.ner.text import Lexicon, chunk_bounds, feature_chars, split_sentences
 from kg.train.corpora import parse_cluener_line, parse_msra_line
 
 
@@ -156,7 +156,6 @@ def test_tags_to_spans() -> None:
 
 def test_folding_keeps_length() -> None:
     text = "ＡＢＣ１２３　·・x"
-    assert fold_width(text) == "ABC123 ·・x"
     assert feature_chars(text) == list("abc000 ··x")
 
 

@@ -4,7 +4,8 @@ Everything here keeps offsets: one input character maps to exactly one feature p
 spans predicted on the features are spans of the original text.
 
 - :func:`fold_char` folds full-width ASCII to half-width, unifies middle dots and maps digits
-  to ``0`` and Latin letters to lower case (feature view only; the text itself is not changed).
+  to ``0`` and Latin letters to lower case (feature view only; the text itself is not changed;
+  :func:`kg.link.names.fold_width` is the text-level width folding).
 - :func:`chunk_bounds` cuts long texts into pieces at sentence punctuation, never inside a
   forbidden range (used to keep gold entities whole when training).
 - :class:`Lexicon` gives per-character dictionary-word features (the idea behind Lattice-LSTM):
@@ -26,23 +27,6 @@ BOS = "<s>"
 EOS = "</s>"
 MAX_LEX_LEN = 8
 LEX_LEN_CAP = 5
-
-
-def fold_width(text: str) -> str:
-    """Fold full-width ASCII (U+FF01–U+FF5E) and the ideographic space to half-width.
-
-    The result has the same length as ``text``.
-    """
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if 0xFF01 <= code <= 0xFF5E:
-            out.append(chr(code - 0xFEE0))
-        elif code == 0x3000:
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 def _feature_table() -> dict[int, str]:
