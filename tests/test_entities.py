@@ -6,14 +6,12 @@ where a case needs them, so these tests do not depend on the trained NER model.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import spacy
 from spacy.language import Language
 from spacy.tokens import Span
-from spacy.util import registry
 
 from kg.errors import KgError, ModelError
 from kg.nlp.entities import EntityRules, match_entities
@@ -23,26 +21,6 @@ from kg.nlp.records import ENTITY_LABELS
 from kg.resources import DataNotFoundError, data_path
 
 Ents = list[tuple[str, str]]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _tolerate_unfinished_components() -> Iterator[None]:
-    """Creating a ``Language`` loads every ``spacy_factories`` entry point of the installed package;
-    skip the ones whose module is still being written so these tests run on their own."""
-    factories = registry._entry_point_factories
-
-    def tolerant() -> dict[str, object]:
-        loaded: dict[str, object] = {}
-        for entry_point in factories._get_entry_points():
-            try:
-                loaded[entry_point.name] = entry_point.load()
-            except (ImportError, AttributeError):
-                continue
-        return loaded
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(factories, "get_entry_points", tolerant)
-        yield
 
 
 def _blank() -> Language:
