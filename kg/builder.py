@@ -15,16 +15,17 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import pyoxigraph as ox
+
 from kg.errors import InputError
 from kg.graph import vocab
-from kg.graph.build import article_quads
 from kg.ingest import iter_documents
 from kg.ingest.records import Document, Problem
 from kg.link.linker import Entity, Linker
+from kg.parallel import Extractor, Failed, Outcome
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
 
     from kg.store import Store
 
@@ -97,6 +98,7 @@ class Builder:
         self.workers = workers
         self.nlp_factory = nlp_factory
         self.report = BuildReport()
+        self._extractor_cache: Extractor | None = None
 
     def build_paths(
         self, paths: Iterable[str | Path], *, strict: bool = False, progress: bool = False
@@ -136,57 +138,32 @@ class Builder:
         return documents
 
     def _build_batch(self, documents: list[Document]) -> None:
-        for document, doc in self._extract(documents):
-            links = self.linker.link(doc)
-            quads = article_quads(
-                document, doc, links, self.linker.entity_for, self.linker.decisions
-            )
-            existed = self.store.article_hash(document.id) is not None
-            self.store.replace_graph(vocab.article_graph(document.id), quads)
-            self.report.quads += len(quads)
-            self.report.characters += len(document.text)
+        if documents:
+            self.write(self._extractor().extract(documents))
+
+    def _extractor(self) -> Extractor:
+        if self.nlp is None:
+            self.nlp = (self.nlp_factory or _load_pipeline)()
+        if self._extractor_cache is None or self._extractor_cache.nlp is not self.nlp:
+            self._extractor_cache = Extractor(self.nlp, self.linker)
+        return self._extractor_cache
+
+    def write(self, outcomes: Iterable[Outcome]) -> None:
+        """Commit each extracted article's graph (one transaction each); name the failures."""
+        for outcome in outcomes:
+            if isinstance(outcome, Failed):
+                log.warning("skipped %s", outcome.problem())
+                self.report.problems.append(outcome.problem())
+                continue
+            existed = self.store.article_hash(outcome.doc_id) is not None
+            quads = ox.parse(outcome.nquads, format=ox.RdfFormat.N_QUADS)
+            self.store.replace_graph(vocab.article_graph(outcome.doc_id), quads)
+            self.report.quads += outcome.quads
+            self.report.characters += outcome.characters
             if existed:
                 self.report.replaced += 1
             else:
                 self.report.added += 1
-
-    def _extract(self, documents: list[Document]) -> list[tuple[Document, Doc]]:
-        """Run the pipeline on a batch; an article it cannot take becomes a named problem."""
-        if self.nlp is None:
-            self.nlp = (self.nlp_factory or _load_pipeline)()
-        nlp = self.nlp
-        fitting = []
-        for document in documents:
-            if len(document.text) > nlp.max_length:
-                self._skip(
-                    document,
-                    f"the article has {len(document.text):,} characters, more "
-                    f"than the {nlp.max_length:,} the pipeline takes at once; split it into "
-                    "smaller articles (for example one JSONL line per article)",
-                )
-            else:
-                fitting.append(document)
-        try:
-            return list(zip(fitting, nlp.pipe(d.text for d in fitting), strict=True))
-        except Exception:  # one bad article must not sink its batch: retry them one by one
-            log.debug("batch failed; retrying its articles one by one", exc_info=True)
-        extracted = []
-        for document in fitting:
-            try:
-                extracted.append((document, nlp(document.text)))
-            except Exception as error:
-                log.debug("extraction failed for %s", document.id, exc_info=True)
-                self._skip(
-                    document,
-                    f"the NLP pipeline failed on this article ({error!r}); "
-                    "please report it with the article attached",
-                )
-        return extracted
-
-    def _skip(self, document: Document, reason: str) -> None:
-        problem = Problem(document.path, f"article {document.id}: {reason}")
-        log.warning("skipped %s", problem)
-        self.report.problems.append(problem)
 
 
 def _load_pipeline() -> Language:

@@ -36,7 +36,6 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from kg.errors import ModelError
-from kg.graph import vocab
 from kg.graph.build import article_quads
 from kg.ingest.records import Document, Problem
 
@@ -109,15 +108,16 @@ class Extractor:
     linker: Linker
 
     def extract(self, documents: list[Document]) -> list[Outcome]:
-        texts = [d.text for d in documents]
+        """One outcome per document, in order: its quads, or why it could not be extracted."""
+        limit = self.nlp.max_length
+        fitting = [d for d in documents if len(d.text) <= limit]
         try:
-            docs = list(self.nlp.pipe(texts))
+            docs = list(self.nlp.pipe(d.text for d in fitting))
         except Exception:  # one bad text must not sink its batch: redo them one by one
-            outcomes = [self._extract_one(d) for d in documents]
+            done = {d.id: self._extract_one(d) for d in fitting}
         else:
-            outcomes = [self._quads(d, doc) for d, doc in zip(documents, docs, strict=True)]
-        self.linker.decisions.clear()  # kept for `kg explain`; a build must not accumulate them
-        return outcomes
+            done = {d.id: self._quads(d, doc) for d, doc in zip(fitting, docs, strict=True)}
+        return [done.get(d.id) or _too_long(d, limit) for d in documents]
 
     def _extract_one(self, document: Document) -> Outcome:
         try:
@@ -138,6 +138,15 @@ class Extractor:
             log.warning("extraction failed on %s: %r", document.id, error)
             return Failed(document.id, document.path, f"linking or quads failed: {error!r}")
         return Extracted(document.id, len(document.text), len(quads), data or b"")
+
+
+def _too_long(document: Document, limit: int) -> Failed:
+    return Failed(
+        document.id,
+        document.path,
+        f"the article has {len(document.text):,} characters, more than the {limit:,} the pipeline "
+        "takes at once; split it into smaller articles (for example one JSONL line per article)",
+    )
 
 
 _EXTRACTOR: Extractor | None = None
@@ -314,21 +323,7 @@ class ParallelRun:
             return [Failed(document.id, document.path, DIED)]
 
     def _write(self, outcomes: list[Outcome]) -> None:
-        b, report = self.builder, self.builder.report
-        for outcome in outcomes:
-            if isinstance(outcome, Failed):
-                log.warning("skipped %s", outcome.problem())
-                report.problems.append(outcome.problem())
-                continue
-            existed = b.store.article_hash(outcome.doc_id) is not None
-            quads = ox.parse(outcome.nquads, format=ox.RdfFormat.N_QUADS)
-            b.store.replace_graph(vocab.article_graph(outcome.doc_id), quads)
-            report.quads += outcome.quads
-            report.characters += outcome.characters
-            if existed:
-                report.replaced += 1
-            else:
-                report.added += 1
+        self.builder.write(outcomes)
 
 
 def build_parallel(
