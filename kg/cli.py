@@ -107,8 +107,9 @@ def build(paths: tuple[str, ...], store: Path, strict: bool, quiet: bool, worker
             builder = graph.builder() if workers == 1 else parallel_builder(graph, workers)
         except KeyboardInterrupt:
             stop.ignore_further()
-            click.secho("Interrupted before the build started: no article was built.",
-                        fg="yellow", err=True)
+            click.secho(
+                "Interrupted before the build started: no article was built.", fg="yellow", err=True
+            )
             sys.exit(130)
         try:
             items = stop.guard(iter_documents(checked, strict=strict))

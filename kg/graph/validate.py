@@ -30,8 +30,9 @@ def validate_store(store: Store) -> ValidationReport:
         store.dump(buffer, ox.RdfFormat.N_TRIPLES, graph=graph)
     data.parse(data=buffer.getvalue().decode("utf-8"), format="nt")
     shapes = rdflib.Graph().parse(data_path("ontology") / "shapes.ttl", format="turtle")
-    conforms, _, text = pyshacl.validate(data, shacl_graph=shapes, advanced=True,
-                                         allow_warnings=True)
+    conforms, _, text = pyshacl.validate(
+        data, shacl_graph=shapes, advanced=True, allow_warnings=True
+    )
     return ValidationReport(bool(conforms), str(text), len(data))
 
 

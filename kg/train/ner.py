@@ -180,7 +180,7 @@ def batch_loss(net: NerNet, batch: list[Instance], heads: list[HeadSpec]) -> tor
             [batch[i].tags[head.name] + [0] * (width - len(batch[i].tags[head.name])) for i in rows]
         )
         idx = torch.tensor(rows)
-        nll = net.crf[head.name].nll(emissions[head.name][idx], gold, mask[idx])
+        nll = net.crf_of(head.name).nll(emissions[head.name][idx], gold, mask[idx])
         total = total + nll.sum()
     return total / len(batch)
 

@@ -41,6 +41,9 @@ def bio_constraints(tags: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
 class CRF(nn.Module):
     """A linear-chain CRF with BIO constraints, batched forward algorithm and Viterbi decoding."""
 
+    trans_penalty: torch.Tensor  # buffers, declared for type checkers
+    start_penalty: torch.Tensor
+
     def __init__(self, tags: list[str]) -> None:
         super().__init__()
         n = len(tags)
@@ -154,6 +157,12 @@ class NerNet(nn.Module):
         self.crf = nn.ModuleDict(
             {name: CRF(bio_tags(labels)) for name, labels in cfg.heads.items()}
         )
+
+    def crf_of(self, head: str) -> CRF:
+        """The CRF layer of one output head."""
+        crf = self.crf[head]
+        assert isinstance(crf, CRF)
+        return crf
 
     def encode(
         self, chars: torch.Tensor, bigrams: torch.Tensor, lex: torch.Tensor, lengths: torch.Tensor

@@ -205,7 +205,7 @@ class NerModel:
             for name in self.head_order:
                 if not self.emit.get(name):
                     continue
-                paths = self.net.crf[name].decode(emissions[name], lengths.tolist())
+                paths = self.net.crf_of(name).decode(emissions[name], lengths.tolist())
                 for i, path in zip(batch, paths, strict=True):
                     offset = pieces[i][1]
                     if not any(path):  # all O
