@@ -258,16 +258,6 @@ def clean_build(
     return lines, duration
 
 
-RESUME_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="BUG since aa8868a (kg:Mention nodes): a resumed build is not the clean build. The "
-    "linker primed from the store's alias table (kg/link/linker.py _resolve) records rule "
-    "'alias-table' where a fresh build records 'gazetteer' for the same alias (华为公司 -> 华为), "
-    "and the rule is part of the mention IRI (kg/graph/build.py _mentions): 9 quads per affected "
-    "article differ, so an interrupted build rerun never equals an uninterrupted one",
-)
-
-
 # --- the tests --------------------------------------------------------------------------------
 
 
@@ -287,7 +277,6 @@ def test_sigkill_mid_build_leaves_only_whole_articles(
 
 
 @pytest.mark.slow
-@RESUME_BUG
 def test_sigkill_at_several_moments_then_rerun_equals_a_clean_build(
     tmp_path: Path, crash_corpus: Path, clean_build: tuple[list[str], float], rules_kg: list[str]
 ) -> None:
@@ -377,7 +366,6 @@ def test_ctrl_c_stops_cleanly_and_says_what_was_committed(
 
 
 @pytest.mark.slow
-@RESUME_BUG
 def test_sigkill_of_the_real_kg_build(tmp_path: Path) -> None:
     """The real CLI and the real pipeline: kill it mid-build, check, rerun, compare."""
     corpus = make_corpus(tmp_path / "corpus", 70)

@@ -102,8 +102,12 @@ class AliasTable:
             del self._entries[key]
             self.ambiguous.add(key)
             return
-        if old is None or (old.iri is None and iri is not None):
+        if old is None:
             self._entries[key] = entry
+        elif old.iri is None and iri is not None:
+            # The store confirms an alias already known (from the gazetteer): learn its IRI but
+            # keep the first source, so a resumed build records the same rule as a fresh one.
+            self._entries[key] = AliasEntry(canonical, type_, iri, old.source)
 
     def lookup(self, name: str, type_: str) -> AliasEntry | None:
         """The entry for ``name`` (already canonical or not) of NER label ``type_``."""
