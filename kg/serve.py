@@ -25,10 +25,11 @@ Safety
     ``LIMIT``: rows are gathered before anything is sent, so an answer is never silently cut.
 
 Store access
-    Without updates the store is opened read-only (``kg.store.Store(path, read_only=True)``), so a
-    running ``kg build`` and the server can share it. A read-only store is a snapshot taken when it
-    is opened: restart the server to see what a build wrote since. With ``allow_update`` the store
-    is opened for writing and no other process may write it meanwhile.
+    Without updates the store is opened read-only (``kg.store.Store(path, read_only=True)``): many
+    readers may share it, but not with a writer. Readers and writers take the store's lock file
+    (see :mod:`kg.store`), so the server refuses to start while ``kg build`` writes the store, and
+    ``kg build`` refuses to write while the server reads it (build into another folder and restart
+    the server on it). With ``allow_update`` the store is opened for writing.
 """
 
 from __future__ import annotations
