@@ -83,6 +83,8 @@ def main() -> None:
             except Exception as error:  # one broken section must not hide the others
                 log(f"{name} failed: {error!r}")
                 rows.append(Row(name, "FAILED", float("nan"), "", repr(error)[:120]))
+            partial = render(rows, args, speed, load, time.perf_counter() - started, "")
+            args.output.write_text(partial + "\n(partial: the run is not finished)\n", "utf-8")
     extra = others() if args.others else ""
     elapsed = time.perf_counter() - started
     report = render(rows, args, speed, load, elapsed, extra)
