@@ -248,26 +248,37 @@ class KnowledgeGraph:
         return to_networkx(self.store, query=query, co_mentions=co_mentions)
 
     def entity(self, name: str) -> dict[str, Any] | None:
-        """Look an entity up by canonical label or alias: its IRI, label, type and aliases."""
-        rows = self.query(
-            """SELECT ?name ?e ?label ?type WHERE {
-                 { ?e rdfs:label ?name } UNION { ?e schema:alternateName ?name }
-                 ?e rdfs:label ?label ; a ?type .
-               } LIMIT 1""",
-            name=ox.Literal(name, language="zh"),
-        )
-        if not rows:
-            return None
-        row = rows[0]
-        aliases = self.query(
-            "SELECT DISTINCT ?e ?alias WHERE { ?e schema:alternateName ?alias }",
-            e=ox.NamedNode(row["e"]),
-        )
+        """Look an entity up by canonical label or alias: its IRI, label, type and aliases.
+
+        Uses the store's indexes directly (a SPARQL query with the name substituted scans the
+        whole store in Oxigraph 0.5, see bench/results.md).
+        """
+        literal = ox.Literal(name, language="zh")
+        for predicate in (vocab.rdfs("label"), vocab.schema("alternateName")):
+            for quad in self.store.raw.quads_for_pattern(None, predicate, literal, None):
+                subject = quad.subject
+                if isinstance(subject, ox.NamedNode) and self._entity_type(subject):
+                    return self._describe_entity(subject)
+        return None
+
+    def _entity_type(self, node: ox.NamedNode) -> str | None:
+        for quad in self.store.raw.quads_for_pattern(node, vocab.rdf("type"), None, None):
+            label = vocab.LABEL_OF_TYPE.get(str(quad.object.value))  # type: ignore[union-attr]
+            if label:
+                return label
+        return None
+
+    def _describe_entity(self, node: ox.NamedNode) -> dict[str, Any]:
+        def values(predicate: ox.NamedNode) -> list[str]:
+            quads = self.store.raw.quads_for_pattern(node, predicate, None, None)
+            return sorted({str(q.object.value) for q in quads})  # type: ignore[union-attr]
+
+        labels = values(vocab.rdfs("label"))
         return {
-            "iri": row["e"],
-            "label": row["label"],
-            "type": vocab.LABEL_OF_TYPE.get(row["type"], row["type"]),
-            "aliases": sorted(r["alias"] for r in aliases),
+            "iri": node.value,
+            "label": labels[0] if labels else "",
+            "type": self._entity_type(node),
+            "aliases": values(vocab.schema("alternateName")),
         }
 
 
