@@ -47,16 +47,7 @@ __all__ = [
 
 ENTITY_BASE = vocab.BASE + "id/"
 ENTITY_TYPES = ("Person", "Organization", "Place", "Project", "Product", "CreativeWork", "Event")
-RELATIONS = (
-    "worksFor",
-    "founder",
-    "parentOrganization",
-    "manufacturer",
-    "location",
-    "containedInPlace",
-    "isPartOf",
-    "alumniOf",
-)
+RELATIONS = vocab.ENTITY_RELATIONS
 CO_MENTION = "coMention"
 UNKNOWN = "Unknown"
 

@@ -29,16 +29,7 @@ Links = Mapping[tuple[int, int], "Entity"]
 #: Makes the entity for a name the text states outside ``doc.ents`` (authors, source outlets).
 EntityMaker = Callable[[str, str], "Entity"]
 
-_ENTITY_PREDICATES = {
-    "worksFor",
-    "founder",
-    "parentOrganization",
-    "manufacturer",
-    "location",
-    "containedInPlace",
-    "isPartOf",
-    "alumniOf",
-}
+_ENTITY_PREDICATES = frozenset(vocab.ENTITY_RELATIONS)
 _DATE_TYPES = {4: "gYear", 7: "gYearMonth", 10: "date"}
 
 

@@ -30,6 +30,18 @@ TYPE_OF_LABEL: dict[str, str] = {
 }
 LABEL_OF_TYPE: dict[str, str] = {iri: label for label, iri in TYPE_OF_LABEL.items()}
 
+#: The relations between entities (schema.org local names), in the contract's order.
+ENTITY_RELATIONS: tuple[str, ...] = (
+    "worksFor",
+    "founder",
+    "parentOrganization",
+    "manufacturer",
+    "location",
+    "containedInPlace",
+    "isPartOf",
+    "alumniOf",
+)
+
 PREFIXES: dict[str, str] = {
     "kg": KG,
     "schema": SCHEMA,
