@@ -16,30 +16,8 @@ import torch
 
 from kg.errors import InputError
 from kg.nlp.ner.predictor import NerModel
+from kg.scores import Score as TypeScore
 from kg.train.corpora import CORPUS_LABELS, SPLITS, Sentence, read_split
-
-
-@dataclass
-class TypeScore:
-    """Counts and scores of one label."""
-
-    label: str
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
 
 @dataclass

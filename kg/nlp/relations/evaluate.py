@@ -33,6 +33,7 @@ from kg.nlp.relations import extract_relations
 from kg.nlp.relations.base import Context
 from kg.nlp.relations.dates import parse_date
 from kg.nlp.relations.lexicon import split_titles
+from kg.scores import Score
 
 #: DuIE predicate → what the rules predict.
 PREDICATES: dict[str, str] = {
@@ -74,26 +75,6 @@ Triple = tuple[str, str, str]
 class DuieExample:
     text: str
     spo: tuple[tuple[str, str, str, str, str], ...]  # predicate, subject, s-type, object, o-type
-
-
-@dataclass
-class Score:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
 
 @dataclass
