@@ -6,8 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import shutil
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +15,6 @@ from typing import Any
 import httpx
 import pyoxigraph as ox
 import pytest
-import uvicorn
 from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, TURTLE, URLENCODED, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
@@ -28,8 +25,10 @@ from kg.sparql_policy import QueryKind, check_query, check_update
 from kg.store import Store
 
 try:
+    from tests.conftest import uvicorn_running
     from tests.consumers_fixtures import DOC_A, EXPECTED, make_store, make_store_dir
 except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
+    from conftest import uvicorn_running  # type: ignore[no-redef]
     from consumers_fixtures import (  # type: ignore[no-redef]
         DOC_A,
         EXPECTED,
@@ -41,35 +40,11 @@ LABELS = "SELECT DISTINCT ?e ?label WHERE { ?e a schema:Person ; rdfs:label ?lab
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # about 1.5 s here
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def running(store_path: Path, **options: Any) -> Iterator[str]:
     """Serve ``store_path`` with uvicorn in a thread; yields the base URL."""
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(store_path, **options),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        lifespan="on",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with uvicorn_running(create_app(store_path, **options)) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
