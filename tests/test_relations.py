@@ -368,6 +368,16 @@ def test_dates() -> None:
         ("联合国教科文组织（英文名：UNESCO）发布报告。", "联合国教科文组织", "UNESCO"),
         ("怀俄明大学（University of Wyoming，简称UW）招生。", "怀俄明大学", "UW"),
         ("合肥市公管局2（以下简称“公管局”）发文。", "合肥市公管局", "公管局"),
+        ("红十字国际委员会（英文简称ICRC，总部在日内瓦）发表声明。", "红十字国际委员会", "ICRC"),
+        ("星火调查科（俗称星记；英文：Star Bureau，缩写：SB）成立。", "星火调查科", "SB"),
+        ("星火调查科（俗称星记；英文：Star Bureau，缩写：SB）成立。", "星火调查科", "星记"),
+        ("本会名称为中国星火学会，英译名为Star Society，简称CSS。", "中国星火学会", "CSS"),
+        ("国家医疗保障局（医保局）发布通知。", "国家医疗保障局", "医保局"),
+        (
+            "星大网管会，全称星火大学学生网络管理委员会，成立于2001年。",
+            "星火大学学生网络管理委员会",
+            "星大网管会",
+        ),
     ],
 )
 def test_alias_patterns(text: str, subject: str, alias: str) -> None:
@@ -382,10 +392,36 @@ def test_alias_patterns(text: str, subject: str, alias: str) -> None:
         "星火科技（转自新华网）发布报告。",
         "星火科技（杭州）发布报告。",
         "星火科技（以下简称“公司”）发布报告。",
+        "星火科技（科技）发布报告。",  # a short form is shorter than the name … and not generic
+        "星火科技（火星）发布报告。",  # … with the name's characters in order
+        "星火科技（筹）发布报告。",
     ],
 )
 def test_no_alias_from_plain_brackets(text: str) -> None:
     assert by_predicate(make_doc(text, [("星火科技", "ORG")]), "alternateName") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "ents"),
+    [
+        ("北京星火科技（北京）发布报告。", [("北京星火科技", "ORG")]),  # a place, not a short form
+        ("王小明（小明）表示。", [("王小明", "PERSON")]),
+        ("项目启动，全称星火大学计划。", [("星火大学计划", "PROJECT")]),  # not a short form
+    ],
+)
+def test_no_short_form_from_places_people_or_missing_names(
+    text: str, ents: list[tuple[str, str]]
+) -> None:
+    assert by_predicate(make_doc(text, ents), "alternateName") == []
+
+
+def test_full_name_cue_makes_the_name_before_it_the_short_form() -> None:
+    doc = make_doc(
+        "布拉格大学，全称布拉格查理大学，位于捷克。",
+        [("布拉格大学", "ORG"), ("布拉格查理大学", "ORG")],
+    )
+    aliases = [(r.subject.text, r.value, r.extractor) for r in by_predicate(doc, "alternateName")]
+    assert aliases == [("布拉格查理大学", "布拉格大学", "rule:alias/abbreviation-full-name")]
 
 
 def test_latin_bracket_after_a_person_needs_a_name() -> None:

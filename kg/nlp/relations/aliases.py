@@ -2,13 +2,19 @@
 
 Rules (extractor names after ``rule:``), applied to the entity right before the cue:
 
-- ``alias/abbreviation`` (0.95): 简称“X” / （简称X） / （以下简称“X”） / （下称“X”） / ，简称X、Y.
+- ``alias/abbreviation`` (0.95): 简称“X” / （简称X） / （以下简称“X”） / （下称“X”） / ，简称X、Y /
+  英文简称X. Every clause of a bracket is read (（俗称X；英文：…，缩写：Y）), and a cue may follow
+  another after a comma (英译名为…，简称Y).
+- ``alias/abbreviation-full-name`` (0.9, 0.85): X，全称Y — X is the short form of Y (when X is not
+  an entity of its own, only if all its characters are taken from Y, in order).
+- ``alias/abbreviation-bracket`` (0.8): 国家医疗保障局（医保局） — a bracket holding only Han
+  characters all taken from the name, in order, and not the name's last word or a place.
 - ``alias/also-called`` (0.9): 又称 / 又名 / 亦称 / 别称 / 俗称 / 原名 / 全称 X.
 - ``alias/english-name`` (0.9): 英文名(称)：X / 英文：X / 英语：X.
 - ``alias/latin-bracket`` (0.85): Latin letters in brackets right after an entity
   (世界知识产权组织（WIPO）).
 
-Plain brackets give nothing: （2025年）, （转自人民网）, （香港） are not names. Quoted aliases keep
+Other plain brackets give nothing: （2025年）, （转自人民网）, （香港） are not names. Quoted aliases keep
 what is inside the quotes; unquoted ones end at the next bracket, comma or 、.
 """
 
@@ -18,13 +24,14 @@ import re
 
 from kg.nlp.records import Mention, Relation
 from kg.nlp.relations.base import Context, relation
+from kg.nlp.relations.place_names import COUNTRIES, PLACE_PREFIXES
 
 _ALIASABLE = ("ORG", "PROJECT", "PRODUCT", "PLACE", "EVENT", "WORK", "PERSON")
 _OPEN, _CLOSE = "（(", "）)"
 _CUES: tuple[tuple[re.Pattern[str], str, float], ...] = (
     (
         re.compile(
-            r"(?:或|亦|也)?(?:以下|下文)?(?:中文)?(?:简称|下称|简写|缩写)(?:为|作)?[：:，,]?\s*"
+            r"(?:或|亦|也)?(?:以下|下文)?(?:中文|英文|英语)?(?:简称|下称|简写|缩写)(?:为|作)?[：:，,]?\s*"
         ),
         "alias/abbreviation",
         0.95,
@@ -36,7 +43,7 @@ _CUES: tuple[tuple[re.Pattern[str], str, float], ...] = (
     ),
     (
         re.compile(
-            r"(?:(?:英文名称|英文全称|英文简称|英文名|外文名)(?:为|是)?[：:]?|(?:英文|英语)[：:])\s*"
+            r"(?:(?:英文名称|英文全称|英文名|外文名|英文译名|英译名)(?:为|是)?[：:]?|(?:英文|英语)[：:])\s*"
         ),
         "alias/english-name",
         0.9,
@@ -110,6 +117,12 @@ def _aliases_after(text: str, pos: int, in_bracket: bool) -> list[tuple[str, int
     return out
 
 
+def _alias(
+    subject: Mention, value: str, sentence: tuple[int, int], extractor: str, confidence: float
+) -> Relation:
+    return relation(subject, "alternateName", None, sentence, extractor, confidence, value=value)
+
+
 def _valid(alias: str, subject: str) -> bool:
     if not alias or alias == subject or len(alias) > 30:
         return False
@@ -137,24 +150,17 @@ def _cue_aliases(
                 if not _valid(alias, subject.text):
                     continue
                 full = ctx.starting_at(at)
-                if match.group().startswith("全称") and full is not None and full.text == alias:
+                if (
+                    match.group().startswith("全称")
+                    and full is not None
+                    and full.text.startswith(alias)
+                ):
+                    # 布拉格大学，全称布拉格查理大学: the name before the cue is the short one
                     out.append(
-                        relation(
-                            full,
-                            "alternateName",
-                            None,
-                            sentence,
-                            extractor,
-                            conf,
-                            value=subject.text,
-                        )
+                        _alias(full, subject.text, sentence, "alias/abbreviation-full-name", conf)
                     )
                 else:
-                    out.append(
-                        relation(
-                            subject, "alternateName", None, sentence, extractor, conf, value=alias
-                        )
-                    )
+                    out.append(_alias(subject, alias, sentence, extractor, conf))
             if found:
                 last, at = found[-1]
                 pos = at + len(last)
@@ -165,9 +171,9 @@ def _cue_aliases(
             break
         else:
             return out, pos
-        if not in_bracket or text[pos : pos + 1] not in ("，", ",", "；", ";"):
+        if text[pos : pos + 1] not in ("，", ",", "；", ";"):
             return out, pos
-        pos += 1
+        pos += 1  # a further cue may follow: 英译名为…，简称CSCB
 
 
 def extract_aliases(ctx: Context) -> list[Relation]:
@@ -176,6 +182,7 @@ def extract_aliases(ctx: Context) -> list[Relation]:
     for subject in ctx.mentions:
         if subject.label not in _ALIASABLE:
             continue
+        out += _short_name_before(ctx, subject)
         sentence = ctx.sentence_of(subject.start)
         pos = subject.end
         # “易藤国际教育”（ETI）, 合肥市公共资源交易监督管理局2（以下简称…）: a closing quote
@@ -190,12 +197,12 @@ def extract_aliases(ctx: Context) -> list[Relation]:
             close = re.match(r"[^）)]{0,62}[）)]", text[pos + 1 :])
             found: list[Relation] = []
             for start in _clause_starts(text, pos + 1, pos + 1 + close.end() if close else pos + 1):
-                found, _ = _cue_aliases(ctx, subject, start, True, sentence)
-                if found:
-                    break
+                found += _cue_aliases(ctx, subject, start, True, sentence)[0]  # （俗称…；缩写：…）
             out += found
             if not found:
-                out += _latin_bracket(ctx, subject, pos + 1, sentence)
+                out += _latin_bracket(ctx, subject, pos + 1, sentence) or _short_form_bracket(
+                    ctx, subject, pos + 1, sentence
+                )
             if close is None:
                 continue
             pos = pos + 1 + close.end()
@@ -204,6 +211,31 @@ def extract_aliases(ctx: Context) -> list[Relation]:
         elif not in_bracket:
             out += _cue_aliases(ctx, subject, pos, False, sentence)[0]  # 北京天文馆又称“天象厅”
     return out
+
+
+_FULL_NAME_CUE = re.compile(r"(?:^|[，,（(])\s*全称(?:为|是)?[：:]?$")
+_SHORT_BEFORE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,12}$")
+
+
+def _short_name_before(ctx: Context, full: Mention) -> list[Relation]:
+    """山东大学网管会，全称山东大学学生宿舍网管理委员会: the words before 全称 (not an entity of
+    their own) are a short form of ``full`` when all their characters are taken from it, in
+    order."""
+    sentence = ctx.sentence_of(full.start)
+    head = ctx.text[max(sentence[0], full.start - 24) : full.start]
+    cue = _FULL_NAME_CUE.search(head)
+    if cue is None:
+        return []
+    short = _SHORT_BEFORE.search(head[: cue.start()])
+    if short is None or cue.start() == 0:
+        return []
+    value = short.group()
+    start = full.start - len(head) + short.start()
+    if start > sentence[0] and ctx.text[start - 1] not in "，,；;。：:\n “”":
+        return []
+    if not _is_subsequence(value, full.text) or not _valid(value, full.text):
+        return []
+    return [_alias(full, value, sentence, "alias/abbreviation-full-name", 0.85)]
 
 
 def _clause_starts(text: str, start: int, end: int) -> list[int]:
@@ -228,9 +260,37 @@ def _latin_bracket(
         and (subject.label != "PERSON" or _LATIN_PERSON.match(first))
         and _valid(first, subject.text)
     ):
-        return [
-            relation(
-                subject, "alternateName", None, sentence, "alias/latin-bracket", 0.85, value=first
-            )
-        ]
+        return [_alias(subject, first, sentence, "alias/latin-bracket", 0.85)]
     return []
+
+
+_HAN_SHORT_FORM = re.compile(r"[\u4e00-\u9fff]{2,8}")
+
+
+def _short_form_bracket(
+    ctx: Context, subject: Mention, pos: int, sentence: tuple[int, int]
+) -> list[Relation]:
+    """国家医疗保障局（医保局）: a bracket holding only an abbreviation of the name before it —
+    every character taken from the name, in order, not its last word, not a place. Other plain
+    brackets give nothing."""
+    text = ctx.text
+    close = text.find("）", pos) if text[pos - 1] == "（" else text.find(")", pos)
+    value = text[pos:close] if close > pos else ""
+    if (
+        subject.label == "PERSON"
+        or not _HAN_SHORT_FORM.fullmatch(value)
+        or len(value) >= len(subject.text)
+        or not _is_subsequence(value, subject.text)
+        or subject.text.endswith(value)  # the head noun: 星火科技（科技）
+        or value in PLACE_PREFIXES
+        or value in COUNTRIES
+        or value[-1] in "省市县区州"
+        or not _valid(value, subject.text)
+    ):
+        return []
+    return [_alias(subject, value, sentence, "alias/abbreviation-bracket", 0.8)]
+
+
+def _is_subsequence(short: str, name: str) -> bool:
+    chars = iter(name)
+    return all(ch in chars for ch in short)

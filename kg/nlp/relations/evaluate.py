@@ -28,6 +28,7 @@ from pathlib import Path
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from kg.graph.vocab import LABEL_OF_TYPE, SCHEMA, SPARQL_PREFIXES
 from kg.nlp.records import Mention, Relation
 from kg.nlp.relations import extract_relations
 from kg.nlp.relations.base import Context
@@ -82,7 +83,7 @@ class Report:
     mode: str
     sentences: int
     scored_sentences: int
-    scores: dict[str, Score] = field(default_factory=dict)
+    scores: dict[str, Score] = field(default_factory=lambda: {p: Score() for p in PREDICATES})
     errors: list[tuple[str, str, Triple]] = field(default_factory=list)  # kind, text, triple
 
     @property
@@ -147,6 +148,16 @@ def gold_triples(example: DuieExample) -> set[Triple]:
 
 def gold_mentions(example: DuieExample) -> list[Mention]:
     """Every subject/object of the sentence that is an entity, located, overlaps removed."""
+    return _gold_mentions(example)[0]
+
+
+def _gold_mentions(example: DuieExample) -> tuple[list[Mention], dict[str, set[str]]]:
+    """:func:`gold_mentions` and, per kept surface, the gold surfaces dropped inside it.
+
+    DuIE sometimes names one entity by two nested strings in one sentence (金世纪集团公司 for one
+    triple, 金世纪集团 for another); ``doc.ents`` can hold only the longer one, so a prediction on
+    it also stands for the nested gold string.
+    """
     wanted: dict[str, str] = {}
     for _, subject, s_type, obj, o_type in example.spo:
         for surface, kind in ((subject, s_type), (obj, o_type)):
@@ -160,36 +171,97 @@ def gold_mentions(example: DuieExample) -> list[Mention]:
             found.append(Mention(surface, label, start, start + len(surface)))
             start = example.text.find(surface, start + len(surface))
     taken: list[Mention] = []
+    nested: dict[str, set[str]] = {}
     for m in sorted(found, key=lambda m: (-(m.end - m.start), m.start)):
+        inside = [t for t in taken if t.start <= m.start and m.end <= t.end]
         if all(m.end <= t.start or m.start >= t.end for t in taken):
             taken.append(m)
-    return sorted(taken, key=lambda m: m.start)
+        for t in inside:
+            nested.setdefault(t.text, set()).add(m.text)
+    return sorted(taken, key=lambda m: m.start), nested
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One predicted DuIE triple; ``subject``/``obj`` list every name that counts for it.
+
+    The first name is the one shown in error listings. A prediction matches a gold triple when
+    the predicates are equal and the gold subject and object are among the names.
+    """
+
+    predicate: str
+    subject: tuple[str, ...]
+    obj: tuple[str, ...]
+
+    @property
+    def shown(self) -> Triple:
+        return (self.predicate, self.subject[0], self.obj[0])
+
+    def matches(self, gold: Triple) -> bool:
+        return gold[0] == self.predicate and gold[1] in self.subject and gold[2] in self.obj
+
+
+def duie_predicate(
+    predicate: str,
+    *,
+    subject_label: str,
+    extractor: str,
+    subject: str = "",
+    title: str | None = None,
+    value: str | None = None,
+    include_name_prefix: bool = False,
+) -> str | None:
+    """The DuIE predicate a relation counts for (``None``: none of the six).
+
+    ``predicate`` is the schema.org local name; for ``worksFor`` only a chair's ``title``
+    counts, for ``location`` only an ORG subject, for ``alternateName`` only abbreviations
+    (:func:`is_abbreviation`).
+    """
+    if predicate == "worksFor":
+        return "董事长" if title and _is_chair(title) else None
+    if predicate == "location":
+        if subject_label != "ORG":
+            return None
+        if not include_name_prefix and extractor == "rule:location/name-prefix":
+            return None
+        return "总部地点"
+    if predicate == "alternateName":
+        ok = value is not None and is_abbreviation(extractor, subject_label, value, subject)
+        return "简称" if ok else None
+    return {"founder": "创始人", "alumniOf": "毕业院校", "foundingDate": "成立日期"}.get(predicate)
 
 
 def predicted_triples(
-    relations: Iterable[Relation], *, include_name_prefix: bool = False
-) -> set[Triple]:
-    out: set[Triple] = set()
+    relations: Iterable[Relation],
+    *,
+    include_name_prefix: bool = False,
+    names: Callable[[Mention], tuple[str, ...]] = lambda m: (m.text,),
+) -> list[Prediction]:
+    """The DuIE triples ``relations`` stand for; ``names`` gives the names of a mention."""
+    out: dict[Triple, Prediction] = {}
     for r in relations:
-        obj = r.object.text if r.object else None
-        if r.predicate == "worksFor" and r.title and obj and _is_chair(r.title):
-            out.add(("董事长", obj, r.subject.text))
-        elif r.predicate == "founder" and obj:
-            out.add(("创始人", r.subject.text, obj))
-        elif (
-            r.predicate == "location"
-            and obj
-            and r.subject.label == "ORG"
-            and (include_name_prefix or r.extractor != "rule:location/name-prefix")
-        ):
-            out.add(("总部地点", r.subject.text, obj))
-        elif r.predicate == "alternateName" and r.value and _is_abbreviation(r):
-            out.add(("简称", r.subject.text, r.value))
-        elif r.predicate == "alumniOf" and obj:
-            out.add(("毕业院校", r.subject.text, obj))
-        elif r.predicate == "foundingDate" and r.value:
-            out.add(("成立日期", r.subject.text, r.value))
-    return out
+        duie = duie_predicate(
+            r.predicate,
+            subject_label=r.subject.label,
+            extractor=r.extractor,
+            subject=r.subject.text,
+            title=r.title,
+            value=r.value,
+            include_name_prefix=include_name_prefix,
+        )
+        if duie is None:
+            continue
+        if duie == "董事长" and r.object is not None:
+            subject, obj = names(r.object), names(r.subject)  # DuIE: company → chair
+        elif r.object is not None:
+            subject, obj = names(r.subject), names(r.object)
+        elif r.value:
+            subject, obj = names(r.subject), (r.value,)
+        else:
+            continue
+        prediction = Prediction(duie, subject, obj)
+        out.setdefault(prediction.shown, prediction)
+    return list(out.values())
 
 
 def _is_chair(title: str) -> bool:
@@ -197,16 +269,22 @@ def _is_chair(title: str) -> bool:
     return "董事长" in split_titles(title) or any(t in title for t in ("董事会主席", "董事局主席"))
 
 
-def _is_abbreviation(r: Relation) -> bool:
-    """简称 is an abbreviation: the 简称/下称/缩写 cues, or an acronym in brackets after an ORG."""
-    if r.extractor.startswith("rule:alias/abbreviation"):
+def is_abbreviation(extractor: str, subject_label: str, value: str, subject: str) -> bool:
+    """简称 is an organisation's abbreviation (DuIE's schema: subject 机构): the 简称/下称/缩写
+    cues, a bracket holding a short form, or an upper-case acronym in brackets after an ORG.
+    People's short names are not."""
+    if subject_label == "PERSON":
+        return False
+    if extractor.startswith("rule:alias/abbreviation"):
         return True
-    value = r.value or ""
+    # an acronym is shorter than the name it shortens: 华为（HUAWEI）, 绿丹兰（LVDANLAN） spell
+    # the name out
+    han = sum(1 for ch in subject if "\u4e00" <= ch <= "\u9fff")
     return (
-        r.extractor == "rule:alias/latin-bracket"
-        and r.subject.label == "ORG"
+        extractor == "rule:alias/latin-bracket"
+        and subject_label == "ORG"
         and value.isupper()
-        and len(value) <= 8
+        and len(value) <= min(8, han)
     )
 
 
@@ -214,39 +292,151 @@ def relations_with_gold_entities(example: DuieExample) -> list[Relation]:
     return extract_relations(Context(example.text, gold_mentions(example)))
 
 
-def pipeline_runner(nlp: Callable[[str], Doc]) -> Callable[[DuieExample], list[Relation]]:
-    def run(example: DuieExample) -> list[Relation]:
+def gold_entity_predictions(
+    example: DuieExample, *, include_name_prefix: bool = False
+) -> list[Prediction]:
+    """The relation rules alone, ``doc.ents`` set from the gold subjects and objects."""
+    mentions, nested = _gold_mentions(example)
+    relations = extract_relations(Context(example.text, mentions))
+    return predicted_triples(
+        relations,
+        include_name_prefix=include_name_prefix,
+        names=lambda m: (m.text, *sorted(nested.get(m.text, ()))),
+    )
+
+
+def pipeline_runner(
+    nlp: Callable[[str], Doc], *, include_name_prefix: bool = False
+) -> Callable[[DuieExample], list[Prediction]]:
+    def run(example: DuieExample) -> list[Prediction]:
         doc = nlp(example.text)
-        return list(doc._.relations or [])
+        return predicted_triples(doc._.relations or [], include_name_prefix=include_name_prefix)
 
     return run
 
 
 def evaluate(
     examples: Iterable[DuieExample],
-    run: Callable[[DuieExample], list[Relation]] = relations_with_gold_entities,
+    run: Callable[[DuieExample], list[Prediction]] = gold_entity_predictions,
     mode: str = "gold-entities",
     keep_errors: int = 0,
-    include_name_prefix: bool = False,
 ) -> Report:
-    report = Report(mode, 0, 0, {p: Score() for p in PREDICATES})
+    """Score ``run``'s predictions on every example (gold strings compared as written)."""
+    report = Report(mode, 0, 0)
     for example in examples:
-        report.sentences += 1
-        gold = gold_triples(example)
-        if gold:
-            report.scored_sentences += 1
-        predicted = predicted_triples(run(example), include_name_prefix=include_name_prefix)
-        for kind, triples in (
-            ("tp", predicted & gold),
-            ("fp", predicted - gold),
-            ("fn", gold - predicted),
-        ):
-            for triple in triples:
-                score = report.scores[triple[0]]
-                setattr(score, kind, getattr(score, kind) + 1)
-                if kind != "tp" and len(report.errors) < keep_errors:
-                    report.errors.append((kind, example.text, triple))
+        score_example(report, example, run(example), keep_errors)
     return report
+
+
+def score_example(
+    report: Report, example: DuieExample, predicted: list[Prediction], keep_errors: int = 0
+) -> None:
+    """Add one example's true/false positives and misses to ``report``."""
+    report.sentences += 1
+    gold = gold_triples(example)
+    if gold:
+        report.scored_sentences += 1
+    found: list[tuple[str, Triple]] = [
+        ("tp", g) for g in gold if any(p.matches(g) for p in predicted)
+    ]
+    found += [("fn", g) for g in gold if not any(p.matches(g) for p in predicted)]
+    found += [("fp", p.shown) for p in predicted if not any(p.matches(g) for g in gold)]
+    for kind, triple in found:
+        score = report.scores[triple[0]]
+        setattr(score, kind, getattr(score, kind) + 1)
+        if kind != "tp" and len(report.errors) < keep_errors:
+            report.errors.append((kind, example.text, triple))
+
+
+#: Every relation triple the build stored for the six predicates, with its evidence.
+_EVIDENCE_QUERY = """
+SELECT DISTINCT ?g ?doc ?s ?p ?o ?sentence ?extractor WHERE {
+  GRAPH ?g {
+    ?e a kg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+       kg:sentence ?sentence ; kg:article ?article ; kg:extractor ?extractor .
+    ?article kg:documentId ?doc .
+  }
+  VALUES ?p { schema:worksFor schema:founder schema:location schema:alternateName
+              schema:alumniOf schema:foundingDate }
+}"""
+#: Names of an entity: its label and every alternateName (over all articles).
+_NAMES_QUERY = """
+SELECT DISTINCT ?e ?name WHERE {
+  { ?e rdfs:label ?name } UNION { ?e schema:alternateName ?name }
+}"""
+_TYPES_QUERY = "SELECT DISTINCT ?e ?type WHERE { ?e a ?type }"
+#: Surface forms linked to an entity in one article (kg:Mention nodes).
+_SURFACES_QUERY = """
+SELECT DISTINCT ?g ?e ?surface WHERE { GRAPH ?g { ?m a kg:Mention ; kg:refersTo ?e ;
+                                                    kg:surface ?surface } }"""
+_TITLES_QUERY = """
+SELECT DISTINCT ?g ?holder ?org ?title WHERE {
+  GRAPH ?g { ?x a kg:Position ; kg:holder ?holder ; kg:organization ?org ; schema:roleName ?title }
+}"""
+
+
+def store_predictions(
+    query: Callable[[str], Iterable[dict[str, object]]], *, include_name_prefix: bool = False
+) -> dict[str, list[Prediction]]:
+    """The DuIE predictions a built store holds, by article ``documentId``.
+
+    ``query`` runs SPARQL over the union of the store's graphs (:meth:`KnowledgeGraph.query`).
+    An entity's names are its ``rdfs:label``, every ``schema:alternateName`` and the surface of
+    every mention of it in the evidence's article that occurs in the evidence sentence — DuIE's
+    subjects and objects are surface forms, so a gold string matches any of them. A ``worksFor``
+    counts as 董事长 when a ``kg:Position`` of the same article, holder and organisation has a
+    chair's title.
+    """
+
+    def rows(sparql: str) -> Iterable[dict[str, str]]:
+        for row in query(SPARQL_PREFIXES + sparql):
+            yield {k: str(v) for k, v in row.items()}
+
+    names: dict[str, set[str]] = {}
+    for row in rows(_NAMES_QUERY):
+        names.setdefault(row["e"], set()).add(row["name"])
+    labels = {
+        row["e"]: LABEL_OF_TYPE[row["type"]]
+        for row in rows(_TYPES_QUERY)
+        if row["type"] in LABEL_OF_TYPE
+    }
+    surfaces: dict[tuple[str, str], set[str]] = {}
+    for row in rows(_SURFACES_QUERY):
+        surfaces.setdefault((row["g"], row["e"]), set()).add(row["surface"])
+    titles: dict[tuple[str, str, str], list[str]] = {}
+    for row in rows(_TITLES_QUERY):
+        titles.setdefault((row["g"], row["holder"], row["org"]), []).append(row["title"])
+
+    def names_of(graph: str, entity: str, sentence: str) -> tuple[str, ...]:
+        seen = {s for s in surfaces.get((graph, entity), ()) if s in sentence}
+        return tuple(sorted(seen | names.get(entity, set())))
+
+    out: dict[str, dict[Triple, Prediction]] = {}
+    for row in rows(_EVIDENCE_QUERY):
+        graph, s, o, sentence = row["g"], row["s"], row["o"], row["sentence"]
+        predicate = row["p"].removeprefix(SCHEMA)
+        entity_object = predicate not in ("alternateName", "foundingDate")
+        chair_titles = titles.get((graph, s, o), []) if predicate == "worksFor" else []
+        subject = names_of(graph, s, sentence)
+        duie = duie_predicate(
+            predicate,
+            subject_label=labels.get(s, ""),
+            extractor=row["extractor"],
+            subject=max(subject, key=len, default=""),
+            title=next((t for t in chair_titles if _is_chair(t)), None),
+            value=None if entity_object else o,
+            include_name_prefix=include_name_prefix,
+        )
+        if duie is None:
+            continue
+        obj = names_of(graph, o, sentence) if entity_object else (o,)
+        if duie == "董事长":
+            subject, obj = obj, subject
+        if not subject or not obj:
+            continue
+        prediction = Prediction(duie, subject, obj)
+        out.setdefault(row["doc"], {}).setdefault(prediction.shown, prediction)
+    return {doc: list(found.values()) for doc, found in out.items()}
 
 
 def error_counts(report: Report) -> Counter[tuple[str, str]]:
