@@ -2,10 +2,13 @@
 
 Each article gets its own named graph holding what :func:`kg.graph.build.article_quads` writes:
 the article node (type, id, hash, source, offsets, body, headline, date, author), the entities it
-mentions (type, ``rdfs:label``, ``schema:alternateName``), relations with one ``kg:Evidence``
-node each, a ``kg:Position`` for ``worksFor`` and a quotation. Entity popularity is Zipf-like
-(a few entities in many articles, as in news), and every entity is mentioned at least once.
-About 100 quads per article; everything is seeded, so a size always gives the same file.
+mentions (``schema:mentions``, ``schema:alternateName``), relations with one ``kg:Evidence`` node
+each, a ``kg:Position`` for ``worksFor`` and a quotation; the entities' type and ``rdfs:label`` go
+to the shared entity graph, as the builder writes them. :meth:`Generator.article` repeats them
+for every article (a build does too; the store keeps one copy), the files hold each once (what
+the store holds). Entity popularity is Zipf-like (a few entities in many articles, as in news),
+and every entity is mentioned at least once. About 75 quads per article; everything is seeded, so
+a size always gives the same file.
 """
 
 from __future__ import annotations
@@ -45,7 +48,8 @@ RELATIONS = [  # predicate, subject label, object label
 CHARS = "的一国中人研究科技新发展学院大会工业能源航天火箭数据网络医药电力海洋星河"
 TITLES = ["研究员", "董事长", "首席执行官", "院长", "总工程师", "教授"]
 MENTIONS_PER_ARTICLE = 8
-QUADS_PER_ARTICLE = 102  # about; used to size a file for a target number of quads
+QUADS_PER_ARTICLE = 75  # about, in the store; used to size a file for a target number of quads
+ENTITY_GRAPH = f"<{BASE}graph/entities>"
 
 
 @dataclass(frozen=True)
@@ -119,8 +123,8 @@ class Generator:
         graph, article = f"<{BASE}graph/{_h(doc_id)}>", f"<{BASE}article/{_h(doc_id)}>"
         lines: list[str] = []
 
-        def add(s: str, p: str, o: str) -> None:
-            lines.append(f"{s} <{p}> {o} {graph} .")
+        def add(s: str, p: str, o: str, g: str = graph) -> None:
+            lines.append(f"{s} <{p}> {o} {g} .")
 
         body = "".join(rng.choice(CHARS) for _ in range(120)) + variant
         integer = XSD + "integer"
@@ -139,8 +143,8 @@ class Generator:
             node = f"<{e.iri}>"
             if e.iri not in seen:
                 seen.add(e.iri)
-                add(node, RDF + "type", f"<{TYPES[e.type][1]}>")
-                add(node, RDFS + "label", _lit(e.label, "zh"))
+                add(node, RDF + "type", f"<{TYPES[e.type][1]}>", ENTITY_GRAPH)
+                add(node, RDFS + "label", _lit(e.label, "zh"), ENTITY_GRAPH)
                 if e.alias:
                     add(node, SCHEMA + "alternateName", _lit(e.alias, "zh"))
                 if mention:
@@ -205,8 +209,12 @@ def write_nquads(path: Path, quads: int, seed: int = 7) -> SynthInfo:
     """Write a synthetic dataset of about ``quads`` quads to ``path`` (N-Quads)."""
     generator, articles = generate(quads, seed)
     info = SynthInfo(entities=generator.entities)
+    written: set[str] = set()  # entity-graph lines already in the file
     with path.open("w", encoding="utf-8") as out:
         for lines in articles:
+            shared = {line for line in lines if line.endswith(f"{ENTITY_GRAPH} .")}
+            lines = [line for line in lines if line not in written]
+            written |= shared
             out.write("\n".join(lines))
             out.write("\n")
             info.quads += len(lines)
@@ -216,7 +224,7 @@ def write_nquads(path: Path, quads: int, seed: int = 7) -> SynthInfo:
 
 def cached_nquads(folder: Path, quads: int, seed: int = 7) -> tuple[Path, SynthInfo]:
     """:func:`write_nquads` into ``folder`` once per size (the benchmarks share the files)."""
-    path = folder / f"synth-{quads}-{seed}.nq"
+    path = folder / f"synth2-{quads}-{seed}.nq"  # synth2: with the shared entity graph
     generator, _ = generate(quads, seed)
     if path.exists():
         info = SynthInfo(entities=generator.entities, articles=articles_for(quads))

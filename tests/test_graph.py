@@ -73,8 +73,23 @@ def annotated(blank_nlp: Language) -> tuple[Document, Doc, dict[tuple[int, int],
 
 def test_quads_live_in_the_article_graph(annotated) -> None:  # type: ignore[no-untyped-def]
     quads = article_quads(*annotated, make_entity=lambda n, lab: entity(lab, n))
-    assert {q.graph_name for q in quads} == {vocab.article_graph("t#1")}
+    assert {q.graph_name for q in quads} == {vocab.article_graph("t#1"), vocab.ENTITY_GRAPH}
     assert not any(isinstance(t, ox.BlankNode) for q in quads for t in (q.subject, q.object))
+
+
+def test_entity_types_and_labels_live_once_in_the_entity_graph(annotated) -> None:  # type: ignore[no-untyped-def]
+    quads = article_quads(*annotated, make_entity=lambda n, lab: entity(lab, n))
+    shared = [q for q in quads if q.graph_name == vocab.ENTITY_GRAPH]
+    assert {q.predicate for q in shared} == {vocab.rdf("type"), vocab.rdfs("label")}
+    subjects = {q.subject.value for q in shared}
+    assert len(shared) == 2 * len(subjects)  # one type and one label each
+    assert subjects == {f"{BASE}person/康永来", f"{BASE}org/天兵科技", f"{BASE}person/李纯"}
+    article_graph = vocab.article_graph("t#1")
+    assert not any(
+        q.predicate in (vocab.rdf("type"), vocab.rdfs("label"))
+        for q in quads
+        if q.graph_name == article_graph and q.subject.value in subjects
+    )
 
 
 def query_one(store: Store, sparql: str) -> list[tuple[str, ...]]:

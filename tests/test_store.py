@@ -82,3 +82,43 @@ def test_second_writer_gets_a_clear_lock_error(tmp_path: Path) -> None:
 def test_read_only_store_must_exist(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="kg build"):
         Store(tmp_path / "missing", read_only=True)
+
+
+def _article(doc_id: str, *entities: str) -> tuple[ox.NamedNode, list[ox.Quad]]:
+    """An article graph mentioning ``entities`` (person names), as kg.graph.build writes it."""
+    graph, article = vocab.article_graph(doc_id), vocab.article_iri(doc_id)
+    quads = [ox.Quad(article, vocab.rdf("type"), vocab.schema("NewsArticle"), graph)]
+    for name in entities:
+        node = ox.NamedNode(f"{vocab.ENTITY_BASE}person/{name}")
+        quads += [
+            ox.Quad(article, vocab.schema("mentions"), node, graph),
+            ox.Quad(node, vocab.rdf("type"), vocab.schema("Person"), vocab.ENTITY_GRAPH),
+            ox.Quad(node, vocab.rdfs("label"), ox.Literal(name, language="zh"), vocab.ENTITY_GRAPH),
+        ]
+    return graph, quads
+
+
+def _labelled(store: Store) -> list[str]:
+    return sorted(
+        str(q.object.value)
+        for q in store.quads(vocab.ENTITY_GRAPH)
+        if q.predicate == vocab.rdfs("label")
+    )
+
+
+def test_entity_graph_keeps_one_label_per_entity_and_drops_orphans() -> None:
+    store = Store(None)
+    a, quads_a = _article("a", "何苗", "王伟")
+    b, quads_b = _article("b", "何苗")
+    store.replace_graph(a, quads_a)
+    store.replace_graph(b, quads_b)
+    assert _labelled(store) == ["何苗", "王伟"]
+    assert len(list(store.quads(vocab.ENTITY_GRAPH))) == 4  # stored once, not once per article
+    assert vocab.ENTITY_GRAPH not in set(store.article_graphs())
+    a2, quads_a2 = _article("a", "张三")  # a new version of a no longer names 何苗 or 王伟
+    store.replace_graph(a2, quads_a2)
+    assert _labelled(store) == ["何苗", "张三"]  # 王伟: no article left; 何苗: still in b
+    assert store.remove_graph(b) is True
+    assert _labelled(store) == ["张三"]
+    assert store.remove_graph(a) is True
+    assert list(store.quads(vocab.ENTITY_GRAPH)) == []

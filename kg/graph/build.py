@@ -1,9 +1,13 @@
 """Article → RDF quads, following ``graph-contract.md`` and ``ontology/kg.ttl``.
 
 Everything extracted from one article goes into that article's named graph: the article node,
-the entities it mentions (type, canonical label, aliases), the relation triples with one
-``kg:Evidence`` node each, positions and quotations. No blank nodes: every node's IRI is derived
-from its content, so rebuilding the same input gives the same quads.
+its mentions of entities and the names it uses for them (``schema:alternateName``), the relation
+triples with one ``kg:Evidence`` node each, positions and quotations. The two entity-level facts
+that follow from an entity's IRI alone, its ``rdf:type`` and canonical ``rdfs:label``, go into the
+shared graph :data:`~kg.graph.vocab.ENTITY_GRAPH` instead, so the union of all graphs holds each
+of them once, however many articles name the entity (see ``docs/architecture.md``). No blank
+nodes: every node's IRI is derived from its content, so rebuilding the same input gives the same
+quads.
 """
 
 from __future__ import annotations
@@ -49,8 +53,12 @@ class _Builder:
         node = NamedNode(entity.iri)
         if entity.iri not in self.seen_entities:
             self.seen_entities.add(entity.iri)
-            self.add(node, rdf("type"), NamedNode(vocab.TYPE_OF_LABEL[entity.type]))
-            self.add(node, rdfs("label"), Literal(entity.label, language="zh"))
+            shared = vocab.ENTITY_GRAPH
+            kind = NamedNode(vocab.TYPE_OF_LABEL[entity.type])
+            self.quads.append(Quad(node, rdf("type"), kind, shared))
+            self.quads.append(
+                Quad(node, rdfs("label"), Literal(entity.label, language="zh"), shared)
+            )
             for alias in sorted(entity.aliases - {entity.label}):
                 self.add(node, schema("alternateName"), Literal(alias, language="zh"))
         if mention and entity.iri not in self.mentioned:
@@ -69,7 +77,8 @@ def article_quads(
     make_entity: EntityMaker,
     decisions: Sequence[LinkDecision] = (),
 ) -> list[Quad]:
-    """All quads of one article, in its own named graph.
+    """All quads of one article: in its own named graph, and its entities' type and label in
+    :data:`~kg.graph.vocab.ENTITY_GRAPH`.
 
     ``decisions`` (from :attr:`kg.link.linker.Linker.decisions`) become ``kg:Mention`` nodes: one
     per surface form, entity and linking rule, so that ``kg explain`` can say why nodes merged.

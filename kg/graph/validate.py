@@ -20,13 +20,14 @@ class ValidationReport:
 
 
 def validate_store(store: Store) -> ValidationReport:
-    """Validate the union of all article graphs (the ontology graph excluded) with pyshacl."""
+    """Validate the union of all article graphs and the shared entity graph (the ontology graph
+    excluded) with pyshacl."""
     import pyshacl
     import rdflib
 
     data = rdflib.Graph()
     buffer = io.BytesIO()
-    for graph in store.article_graphs():
+    for graph in [*store.article_graphs(), vocab.ENTITY_GRAPH]:
         store.dump(buffer, ox.RdfFormat.N_TRIPLES, graph=graph)
     data.parse(data=buffer.getvalue().decode("utf-8"), format="nt")
     shapes = rdflib.Graph().parse(data_path("ontology") / "shapes.ttl", format="turtle")

@@ -17,6 +17,14 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 ONTOLOGY_GRAPH = NamedNode(BASE + "graph/ontology")
+#: The shared named graph of entity-level facts: one ``rdf:type`` and one ``rdfs:label`` per
+#: entity, both determined by the entity's IRI. Written with every article that names the entity
+#: (idempotent); an entity no article refers to any more is removed with the last such article
+#: (see :meth:`kg.store.Store.replace_graph`). Everything else stays in the article graphs.
+ENTITY_GRAPH = NamedNode(BASE + "graph/entities")
+#: Entity IRIs start with this (``kg.link.iri.BASE``); positions live under ``id/position/``.
+ENTITY_BASE = BASE + "id/"
+_NOT_ENTITIES = (ENTITY_BASE + "position/",)
 
 #: NER label → schema.org class (the contract's one coarse type per entity).
 TYPE_OF_LABEL: dict[str, str] = {
@@ -88,4 +96,9 @@ def article_graph(doc_id: str) -> NamedNode:
 
 
 def is_article_graph(graph: NamedNode) -> bool:
-    return graph.value.startswith(BASE + "graph/") and graph != ONTOLOGY_GRAPH
+    return graph.value.startswith(BASE + "graph/") and graph not in (ONTOLOGY_GRAPH, ENTITY_GRAPH)
+
+
+def is_entity_iri(iri: str) -> bool:
+    """Whether ``iri`` names an entity (``.../id/{type}/{name}``), not a position node."""
+    return iri.startswith(ENTITY_BASE) and not iri.startswith(_NOT_ENTITIES)
