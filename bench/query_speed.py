@@ -2,14 +2,16 @@
 :class:`~kg.store.Store`) against rdflib's in-memory ``Dataset``; entity lookup and 2-hop p95;
 adding, replacing and deleting one article in stores of different sizes.
 
-pyoxigraph's union default graph has bag semantics: a triple repeated in k article graphs (an
-entity's type and label, in every article that mentions it) matches k times, so joins on labels
-grow as k² or worse. :data:`REWRITES` are the ``queries/`` rewritten with DISTINCT subqueries
-(positions per GRAPH); the benchmark times both and checks they return the same rows.
+The synthetic stores follow the graph layout a build writes (:mod:`bench.synth`): entity types
+and labels once each in the shared entity graph, everything else in the article graphs, so the
+queries join labels directly (no DISTINCT subqueries). Each store is bulk-loaded, then compacted
+(``Store.optimize``, timed apart), the state a store reaches in normal use.
 
 Every query runs in a child process with a time limit on a store loaded once per size
 (``python -m bench.query_speed child ...``), so what cannot finish in reasonable time is
 reported as such; rdflib loads and queries in a child of its own.
+
+    python -m bench.query_speed run [--sizes 100000,1000000]   # prints the table rows
 """
 
 from __future__ import annotations
@@ -40,69 +42,6 @@ TWO_HOP = f"""SELECT DISTINCT ?x2 WHERE {{
   {{ ?x1 ?q ?x2 }} UNION {{ ?x2 ?q ?x1 }}
   FILTER (?x2 != <IRI>)
 }}"""
-PREFIXES = """PREFIX kg: <https://w3id.org/kg-news/ontology#>
-PREFIX schema: <http://schema.org/>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
-REWRITES = {
-    "articles": """
-SELECT ?article ?id ?headline
-       (GROUP_CONCAT(DISTINCT ?authorName; separator="、") AS ?authors)
-       (SAMPLE(?sourceName) AS ?source) ?file
-       (COUNT(DISTINCT ?entity) AS ?entities)
-WHERE {
-  ?article a schema:NewsArticle ; kg:documentId ?id ; kg:sourceFile ?file .
-  OPTIONAL { ?article schema:headline ?headline }
-  OPTIONAL { ?article schema:author ?author .
-             { SELECT DISTINCT ?author ?authorName WHERE { ?author rdfs:label ?authorName } } }
-  OPTIONAL { ?article kg:reprintedFrom ?src .
-             { SELECT DISTINCT ?src ?sourceName WHERE { ?src rdfs:label ?sourceName } } }
-  OPTIONAL { ?article schema:mentions ?entity }
-}
-GROUP BY ?article ?id ?headline ?file
-ORDER BY ?file ?id""",
-    "entities": """
-SELECT ?entity ?label ?type (COUNT(DISTINCT ?article) AS ?articles)
-WHERE {
-  { SELECT DISTINCT ?entity ?type WHERE {
-      VALUES ?type { schema:Person schema:Organization schema:Place schema:Project schema:Product
-                     schema:CreativeWork schema:Event }
-      ?entity a ?type } }
-  { SELECT DISTINCT ?entity ?label WHERE { ?entity rdfs:label ?label } }
-  OPTIONAL { ?article schema:mentions ?entity }
-}
-GROUP BY ?entity ?label ?type
-ORDER BY DESC(?articles) ?label""",
-    "positions": """
-SELECT DISTINCT ?person ?personLabel ?title ?org ?orgLabel
-WHERE {
-  { SELECT DISTINCT ?person ?org ?roleName WHERE {
-      GRAPH ?g { ?position a kg:Position ; kg:holder ?person ; kg:organization ?org ;
-                           schema:roleName ?roleName } } }
-  { SELECT DISTINCT ?person ?personLabel WHERE { ?person rdfs:label ?personLabel } }
-  { SELECT DISTINCT ?org ?orgLabel WHERE { ?org rdfs:label ?orgLabel } }
-  BIND (STR(?roleName) AS ?title)
-}
-ORDER BY ?orgLabel ?personLabel ?title""",
-    "quotations": """
-SELECT DISTINCT ?speaker ?speakerLabel ?text ?article
-WHERE {
-  ?quote a schema:Quotation ; schema:text ?text ; schema:creator ?speaker ;
-         schema:isPartOf ?article .
-  { SELECT DISTINCT ?speaker ?speakerLabel WHERE { ?speaker rdfs:label ?speakerLabel } }
-}
-ORDER BY ?speakerLabel ?article""",
-    "relations": """
-SELECT ?s ?sLabel ?p ?o ?oLabel (COUNT(DISTINCT ?evidence) AS ?sentences)
-WHERE {
-  ?evidence a kg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
-  { SELECT DISTINCT ?s ?sLabel WHERE { ?s rdfs:label ?sLabel } }
-  OPTIONAL { { SELECT DISTINCT ?o ?oLabel WHERE { ?o rdfs:label ?oLabel } } }
-}
-GROUP BY ?s ?sLabel ?p ?o ?oLabel
-ORDER BY ?p ?sLabel""",
-}
 
 
 def query_files() -> dict[str, str]:
@@ -110,9 +49,7 @@ def query_files() -> dict[str, str]:
 
 
 def query_text(name: str) -> str:
-    """``entities`` → queries/entities.rq; ``entities*`` → its rewrite."""
-    if name.endswith("*"):
-        return PREFIXES + REWRITES[name[:-1]]
+    """``entities`` → queries/entities.rq."""
     return query_files()[name]
 
 
@@ -132,7 +69,9 @@ def load_child(path: Path, folder: str) -> dict[str, Any]:
     with timer() as t:
         store.bulk_load(path)
         store.flush()
-    return {"load_seconds": t(), "quads": len(store)}
+    with timer() as compact:
+        store.optimize()
+    return {"load_seconds": t(), "optimize_seconds": compact(), "quads": len(store)}
 
 
 def query_child(folder: str, name: str) -> dict[str, Any]:
@@ -163,43 +102,32 @@ LOOKUP = """SELECT ?e ?label ?type WHERE {
 
 
 def lookups(graph: Any, quads: int, prefixes: str) -> dict[str, Any]:
-    """Entity lookup by name and a 2-hop neighbourhood, in ms, for 200 random entities.
-
-    ``KnowledgeGraph.entity`` binds the name with pyoxigraph ``substitutions``, which are not
-    pushed into the pattern (seconds per lookup on disk): it is timed on a few entities within
-    a budget, and the same lookup with the name inlined as ``VALUES`` on all 200.
-    """
+    """Entity lookup by name (``KnowledgeGraph.entity``, and the same lookup as SPARQL with the
+    name inlined) and a 2-hop neighbourhood, in ms, for 200 random entities."""
     import pyoxigraph as ox
 
     sample = random.Random(3).sample(_generator(quads).entities, 200)
+    api: list[float] = []
     lookup: list[float] = []
     hop: list[float] = []
-    found = reached = 0
+    found = api_found = reached = 0
     for entity in sample:
-        name = str(ox.Literal(entity.alias or entity.label, language="zh"))
+        name = entity.alias or entity.label
         with timer() as t:
-            found += count(graph.store.query(prefixes + LOOKUP.replace("NAME", name)))[0]
+            api_found += graph.entity(name) is not None
+        api.append(t() * 1000)
+        literal = str(ox.Literal(name, language="zh"))
+        with timer() as t:
+            found += count(graph.store.query(prefixes + LOOKUP.replace("NAME", literal)))[0]
         lookup.append(t() * 1000)
         with timer() as t:
             reached += count(graph.store.query(prefixes + TWO_HOP.replace("IRI", entity.iri)))[0]
         hop.append(t() * 1000)
+    assert api_found == len(sample), (api_found, len(sample))
     return {
-        "lookup_ms": lookup, "lookup_found": found, "two_hop_ms": hop, "two_hop_rows": reached,
+        "api_ms": api, "lookup_ms": lookup, "lookup_found": found, "two_hop_ms": hop,
+        "two_hop_rows": reached,
     }  # fmt: skip
-
-
-def api_child(folder: str, quads: int) -> None:
-    """``KnowledgeGraph.entity`` on up to 20 entities, printing the times after each one (the
-    parent's time limit cuts it short: each lookup can take seconds to minutes on disk)."""
-    from kg.api import KnowledgeGraph
-
-    graph = KnowledgeGraph(folder, read_only=True)
-    times: list[float] = []
-    for entity in random.Random(3).sample(_generator(quads).entities, 20):
-        with timer() as t:
-            graph.entity(entity.alias or entity.label)
-        times.append(t() * 1000)
-        print(json.dumps({"api_ms": times}), flush=True)
 
 
 def _generator(quads: int) -> Generator:
@@ -245,10 +173,12 @@ def run_child(args: list[str], timeout: float) -> dict[str, Any] | None:
 # --- the benchmark ------------------------------------------------------------------------------
 
 
-def run(workdir: Path, *, quick: bool, log: Any = print) -> list[Row]:
+def run(
+    workdir: Path, *, quick: bool, log: Any = print, sizes: list[int] | None = None
+) -> list[Row]:
     rows: list[Row] = []
     small: dict[str, Any] | None = None
-    sizes = [100_000] if quick else [100_000, 1_000_000, 10_000_000]
+    sizes = sizes or ([100_000] if quick else [100_000, 1_000_000, 10_000_000])
     limit = 5.0 if quick else 20.0  # seconds per query
     rdflib_budget = {100_000: 15.0 if quick else 120.0}  # 10^6: a parse alone takes minutes
     slow: set[str] = set()  # queries too slow at a smaller size: not run at larger ones
@@ -266,15 +196,12 @@ def run(workdir: Path, *, quick: bool, log: Any = print) -> list[Row]:
             ratio = rd["load_seconds"] / loaded["load_seconds"] if rd else None
             rows.append(Row(f"queries {label}", f"bulk load {loaded['quads']:,} quads",
                             loaded["load_seconds"], "s", base, ratio))  # fmt: skip
-            if quick and size > 100_000:
-                slow |= set(query_files())  # --quick: the originals at 10^5 only
+            rows.append(Row(f"queries {label}", "then Store.optimize (compaction)",
+                            loaded["optimize_seconds"], "s"))  # fmt: skip
             rows.extend(query_rows(folder, label, limit, rd, size in rdflib_budget, slow))
             if size <= 1_000_000:  # the lookups and updates: at 10^5 and the next size
                 extras = run_child(["extras", folder, str(size)], timeout=900)
-                api = run_child(["api", folder, str(size)], timeout=limit)
                 if extras is not None:
-                    extras["api_ms"] = (api or {}).get("api_ms", [])
-                    extras["api_limit"] = limit
                     rows.extend(extra_rows(label, extras, size >= 1_000_000, small))
                     small = small or extras
     return rows
@@ -288,15 +215,12 @@ def query_rows(
     rdflib_ran: bool,
     slow: set[str],
 ) -> list[Row]:
-    """Each query and its rewrite; ``slow`` (updated) names the originals not to run again."""
+    """Each query; ``slow`` (updated) names the queries not to run again at a larger size."""
     rows = []
     for name in query_files():
         result = None if name in slow else run_child(["query", folder, name], timeout=limit)
         if result is None or result["seconds"] > limit / 10:
             slow.add(name)  # 10× the data would not finish within the limit
-        rewrite = (
-            run_child(["query", folder, name + "*"], timeout=limit) if name in REWRITES else None
-        )
         rd_seconds = (rd or {}).get("queries", {}).get(name)
         if rd_seconds is not None:
             baseline = f"rdflib: {fmt(rd_seconds * 1000)} ms"
@@ -310,19 +234,6 @@ def query_rows(
             ratio = rd_seconds / result["seconds"] if rd_seconds else None
             rows.append(Row(f"queries {label}", f"{name}.rq ({result['rows']:,} rows)",
                             result["seconds"] * 1000, "ms", baseline, ratio))  # fmt: skip
-        if name not in REWRITES:
-            continue
-        if rewrite is None:
-            rows.append(Row(f"queries {label}", f"{name}.rq rewritten", float("nan"), "ms",
-                            f"not finished in {limit:.0f} s"))  # fmt: skip
-            continue
-        same = "same rows" if result is None or result["digest"] == rewrite["digest"] else "DIFF"
-        original = f"original: {fmt(result['seconds'] * 1000)} ms" if result else (
-            f"original: > {limit:.0f} s")  # fmt: skip
-        rows.append(Row(f"queries {label}", f"{name}.rq rewritten ({rewrite['rows']:,} rows, "
-                        f"{same if result else 'rows not compared'})", rewrite["seconds"] * 1000,
-                        "ms", original,
-                        result["seconds"] / rewrite["seconds"] if result else None))  # fmt: skip
     return rows
 
 
@@ -337,15 +248,9 @@ def extra_rows(
     label: str, result: dict[str, Any], targets: bool, small: dict[str, Any] | None
 ) -> list[Row]:
     rows = []
-    for key, what in (("api_ms", "KnowledgeGraph.entity (substitutions)"),
-                      ("lookup_ms", "entity lookup, name inlined as VALUES"),
+    for key, what in (("api_ms", "KnowledgeGraph.entity"),
+                      ("lookup_ms", "entity lookup as SPARQL, name inlined as VALUES"),
                       ("two_hop_ms", "2-hop neighbourhood")):  # fmt: skip
-        if not result[key]:
-            if key == "api_ms":
-                limit = result["api_limit"]
-                rows.append(Row(f"lookups {label}", what, float("nan"), "ms",
-                                f"not one lookup finished in {limit:.0f} s"))  # fmt: skip
-            continue
         p95, p50 = percentile(result[key], 95), percentile(result[key], 50)
         rows.append(Row(f"lookups {label}", f"{what} p95 ({len(result[key])} entities)", p95, "ms",
                         f"p50: {fmt(p50)} ms", p95 / p50 if p50 else None,
@@ -353,12 +258,12 @@ def extra_rows(
                         p95 < P95_TARGET_MS if targets else None))  # fmt: skip
     for op in ("add", "replace", "delete"):
         median = percentile(result[f"{op}_ms"], 50)
+        what = f"{op} one article (median of 30; compacted store)"
         if small is None:
-            rows.append(Row(f"incremental {label}", f"{op} one article (median of 30)", median,
-                            "ms", "–", 1.0))  # fmt: skip
+            rows.append(Row(f"incremental {label}", what, median, "ms", "–", 1.0))
             continue
         base = percentile(small[f"{op}_ms"], 50)
-        rows.append(Row(f"incremental {label}", f"{op} one article (median of 30)", median, "ms",
+        rows.append(Row(f"incremental {label}", what, median, "ms",
                         f"{size_label(100_000)} quads: {fmt(base)} ms", median / base,
                         "independent of size (≤ 2×)", median / base <= 2.0))  # fmt: skip
     return rows
@@ -367,6 +272,8 @@ def extra_rows(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
+    whole = sub.add_parser("run", help="run the benchmark and print its table rows")
+    whole.add_argument("--sizes", default="100000,1000000", help="comma-separated quad counts")
     child = sub.add_parser("child").add_subparsers(dest="what", required=True)
     p = child.add_parser("load")
     p.add_argument("path", type=Path)
@@ -377,20 +284,23 @@ def main() -> None:
     p = child.add_parser("extras")
     p.add_argument("folder")
     p.add_argument("quads", type=int)
-    p = child.add_parser("api")
-    p.add_argument("folder")
-    p.add_argument("quads", type=int)
     p = child.add_parser("rdflib")
     p.add_argument("path", type=Path)
     args = parser.parse_args()
-    if args.what == "load":
+    if args.command == "run":
+        from bench import table
+
+        sizes = [int(size) for size in args.sizes.split(",")]
+        with tempfile.TemporaryDirectory(prefix="kg-bench-") as folder:
+            rows = run(Path(folder), quick=False, sizes=sizes,
+                       log=lambda m: print(m, file=sys.stderr, flush=True))  # fmt: skip
+        print(table(rows))
+    elif args.what == "load":
         print(json.dumps(load_child(args.path, args.folder)))
     elif args.what == "query":
         print(json.dumps(query_child(args.folder, args.name)))
     elif args.what == "extras":
         print(json.dumps(extras_child(args.folder, args.quads)))
-    elif args.what == "api":
-        api_child(args.folder, args.quads)
     else:
         rdflib_child(args.path)
 
