@@ -247,6 +247,65 @@ def test_org_not_extended_into_title(nlp: Language) -> None:
     assert [(e.text, e.label_) for e in doc.ents] == [("星海科技", "ORG")]
 
 
+# --- job titles: the name after a title, spans cut before a title -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "model", "expected"),
+    [
+        # a name after a title and before a boundary, with a common surname
+        (
+            "星海海关综合科副科长祝贺介绍，通关量增长。",
+            [("星海海关综合科", "ORG")],
+            [("星海海关综合科", "ORG"), ("祝贺", "PERSON")],
+        ),
+        (
+            "星河动力首席技术官王其鑫表示，火箭将复用。",
+            [("星河动力", "ORG")],
+            [("星河动力", "ORG"), ("王其鑫", "PERSON")],
+        ),
+        (
+            "星河动力总经理欧阳小明说，火箭将复用。",
+            [("星河动力", "ORG")],
+            [("星河动力", "ORG"), ("欧阳小明", "PERSON")],
+        ),
+        # a model span running into a title is cut before it; a PLACE that does not end like a
+        # place then names the company
+        (
+            "星树科技首席市场官王其鑫表示，机器人将走进家庭。",
+            [("星树科技首席市场", "PLACE"), ("王其鑫", "PERSON")],
+            [("星树科技", "ORG"), ("王其鑫", "PERSON")],
+        ),
+        (
+            "星海市首席科学家李四说，",
+            [("星海市首席", "PLACE"), ("李四", "PERSON")],
+            [("星海市", "PLACE"), ("李四", "PERSON")],
+        ),
+        # a party body written into an ORG before its title stays out of the name
+        (
+            "星海航空集团有限公司党委书记、董事长李四出席。",
+            [("星海航空集团有限公司党委", "ORG"), ("李四", "PERSON")],
+            [("星海航空集团有限公司", "ORG"), ("李四", "PERSON")],
+        ),
+    ],
+)
+def test_titles_repair_entities(nlp: Language, text: str, model: Ents, expected: Ents) -> None:
+    assert run(nlp, text, model) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "model"),
+    [
+        ("星河动力总经理王伟在会上发言。", [("星河动力", "ORG")]),  # no boundary after the name
+        ("星河动力总经理认为，火箭将复用。", [("星河动力", "ORG")]),  # no surname
+        ("星河动力总经理王伟说，", [("星河动力", "ORG"), ("王伟", "PERSON")]),  # already a person
+        ("星海大学党委召开会议。", [("星海大学党委", "ORG")]),  # no title after the body
+    ],
+)
+def test_titles_leave_entities_alone(nlp: Language, text: str, model: Ents) -> None:
+    assert run(nlp, text, model) == model
+
+
 # --- pure matching, gazetteer, resources, serialisation -----------------------------------------
 
 

@@ -120,6 +120,16 @@ def test_chain_gives_innermost_org_and_keeps_subunit_in_title() -> None:
     assert ("东渡海关", "parentOrganization", "厦门海关") in triples(doc)
 
 
+def test_division_in_one_mention_goes_into_the_title() -> None:
+    doc = make_doc(
+        "东渡海关查验科副科长林峰介绍，通关时间缩短了。",
+        [("东渡海关查验科", "ORG"), ("林峰", "PERSON")],
+    )
+    assert ("林峰", "worksFor", "东渡海关|查验科副科长") in triples(doc)
+    doc = make_doc("北京大学法学院教授王五说。", [("北京大学法学院", "ORG"), ("王五", "PERSON")])
+    assert ("王五", "worksFor", "北京大学法学院|教授") in triples(doc)  # a named sub-unit stays
+
+
 def test_title_after_name_and_appointment() -> None:
     doc = make_doc("张三，清华大学教授，长期研究芯片。", [("张三", "PERSON"), ("清华大学", "ORG")])
     assert ("张三", "worksFor", "清华大学|教授") in triples(doc)
@@ -241,6 +251,20 @@ def test_alumni() -> None:
         [("刘洋", "PERSON"), ("南京大学", "ORG"), ("北京大学", "ORG")],
     )
     assert {("刘洋", "alumniOf", "南京大学"), ("刘洋", "alumniOf", "北京大学")} <= triples(doc)
+
+
+def test_alumni_of_the_school_not_its_department() -> None:
+    doc = make_doc(
+        "陈明1956年毕业于武汉大学数学系，后任教授。",
+        [("陈明", "PERSON"), ("武汉大学数学系", "ORG")],
+    )
+    assert [r.object.text for r in by_predicate(doc, "alumniOf") if r.object] == ["武汉大学"]
+    doc = make_doc(
+        "李红毕业于复旦大学附属华山医院。", [("李红", "PERSON"), ("复旦大学附属华山医院", "ORG")]
+    )
+    assert [r.object.text for r in by_predicate(doc, "alumniOf") if r.object] == [
+        "复旦大学附属华山医院"
+    ]
 
 
 def test_parent_organizations() -> None:

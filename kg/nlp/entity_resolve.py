@@ -26,6 +26,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 
+from kg.ingest.bylines import COMPOUND_SURNAMES, SURNAMES
 from kg.nlp.entity_gazetteer import QUOTE_PAIRS, Gazetteer, GazetteerHit
 from kg.nlp.patterns import (
     CLASS_NOUN_RE,
@@ -34,12 +35,15 @@ from kg.nlp.patterns import (
     P_BOOK_TITLE,
     P_GAZETTEER,
     P_PROPAGATED,
+    P_SUFFIX,
     STOP_CHARS,
     Candidate,
     find_candidates,
     label_before,
     words,
 )
+from kg.nlp.relations.lexicon import TITLE_PATTERN
+from kg.nlp.relations.place_names import COUNTRIES, PLACE_PREFIXES
 
 MODEL_RULE = "model"
 
@@ -214,6 +218,79 @@ def repair_orgs(
     return repaired
 
 
+#: A job title by composition (副科长, 首席市场官, 董事长兼总裁), see :mod:`.relations.lexicon`.
+_TITLE = re.compile(TITLE_PATTERN)
+#: What may follow a name written right after a title (副科长祝贺介绍, 首席市场官王其鑫表示).
+_AFTER_NAME = re.compile(
+    r"$|[，,。、；;：:（(“”！？!?\s]|(?:说|称|表示|介绍|指出|认为|强调|透露|告诉|坦言|解释|谈到)"
+)
+_PLACE_END = re.compile(r"[省市县区州国镇乡村]$")
+#: A party or union body written into an ORG before its title (…公司党委书记): not the name.
+_BODY_BEFORE_TITLE = re.compile(r"(?:党委|党组|党支部|党总支|纪委|团委|工会)$")
+
+
+def title_spans(text: str, protected: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """Job titles: the model's TITLE spans (``protected``) and lexicon matches, merged."""
+    found = {(m.start(), m.end()) for m in _TITLE.finditer(text)}
+    return sorted(found.union(protected))
+
+
+def trim_before_titles(
+    text: str, candidates: Iterable[Candidate], titles: Sequence[tuple[int, int]]
+) -> list[Candidate]:
+    """Cut a model span where a job title begins inside it and runs past its end, so the title
+    stays whole (宇树科技首席市场 | 官 → 宇树科技 | 首席市场官); a PLACE left with a name that
+    does not end like a place becomes an ORG (a company, by the title after it). An ORG that
+    ends with a party body right before a title loses it (…集团公司党委 | 书记 → …集团公司)."""
+    out: list[Candidate] = []
+    for cand in candidates:
+        if cand.rule == MODEL_RULE and cand.label != "PERSON":
+            cut = min((s for s, e in titles if cand.start + 2 <= s < cand.end <= e), default=None)
+            if cut is None and cand.label == "ORG" and any(s == cand.end for s, _ in titles):
+                body = _BODY_BEFORE_TITLE.search(text, cand.start, cand.end)
+                cut = body.start() if body and body.start() - cand.start >= 2 else None
+            if cut is not None:
+                name = text[cand.start : cut]
+                label = cand.label
+                if label == "PLACE" and not (
+                    _PLACE_END.search(name) or name in PLACE_PREFIXES or name in COUNTRIES
+                ):
+                    label = "ORG"
+                cand = Candidate(cand.start, cut, label, cand.priority, cand.rule, cand.kb_id)
+        out.append(cand)
+    return out
+
+
+def title_people(
+    text: str, titles: Sequence[tuple[int, int]], taken: Sequence[Candidate]
+) -> list[Candidate]:
+    """A two- or three-character name with a common surname right after a job title and before
+    a boundary (，。、 说 表示 介绍 （ …) is a PERSON when nothing else covers it (副科长祝贺介绍).
+    Weak (``P_SUFFIX``): any other candidate overlapping it wins."""
+    covered = _overlaps_any([(c.start, c.end) for c in taken])
+    in_title = _overlaps_any(titles)
+    found: list[Candidate] = []
+    for _, end in titles:
+        if text[end : end + 2] in COMPOUND_SURNAMES:
+            sizes: tuple[int, ...] = (3, 4)
+        elif text[end : end + 1] in SURNAMES:
+            sizes = (2, 3)
+        else:
+            continue
+        for size in sizes:
+            name = text[end : end + size]
+            if (
+                len(name) == size
+                and all(_is_cjk(ch) and ch not in STOP_CHARS for ch in name[1:])
+                and _AFTER_NAME.match(text, end + size)
+                and not covered(end, end + size)
+                and not in_title(end, end + size)
+            ):
+                found.append(Candidate(end, end + size, "PERSON", P_SUFFIX, "title_person"))
+                break
+    return found
+
+
 def resolve(candidates: Sequence[Candidate], length: int) -> list[Candidate]:
     """Pick non-overlapping candidates by priority, then length, then position."""
     models = [c for c in candidates if c.rule == MODEL_RULE]
@@ -299,6 +376,8 @@ def match_entities(
     ``model_spans`` are the model's entities as candidates with ``rule="model"``; ``protected`` are
     character spans an ORG may not be extended into (job titles).
     """
+    titles = title_spans(text, protected)
+    model_spans = trim_before_titles(text, model_spans, titles)
     places = [c.start for c in model_spans if c.label == "PLACE"]
     candidates = [*model_spans, *find_candidates(text, places)]
     if gazetteer is not None:
@@ -308,6 +387,10 @@ def match_entities(
         people = [(c.start, c.end) for c in model_spans if c.label == "PERSON"]
         candidates = repair_orgs(text, candidates, [*protected, *people])
     chosen = resolve(candidates, len(text))
+    people = title_people(text, titles, chosen)
+    if people:
+        candidates += people
+        chosen = resolve(candidates, len(text))
     if propagate:
         extra = _second_pass(text, chosen)
         if extra:

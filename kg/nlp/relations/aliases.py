@@ -14,8 +14,8 @@ Rules (extractor names after ``rule:``), applied to the entity right before the 
 - ``alias/latin-bracket`` (0.85): Latin letters in brackets right after an entity
   (世界知识产权组织（WIPO）).
 
-Other plain brackets give nothing: （2025年）, （转自人民网）, （香港） are not names. Quoted aliases keep
-what is inside the quotes; unquoted ones end at the next bracket, comma or 、.
+Other plain brackets give nothing: （2025年）, （转自人民网）, （香港） are not names. Quoted
+aliases keep what is inside the quotes; unquoted ones end at the next bracket, comma or 、.
 """
 
 from __future__ import annotations

@@ -7,6 +7,9 @@ Rules (extractor names after ``rule:``):
 - ``alumni/admitted-to`` (0.7): PERSON … 考入/考取 ORG.
 - ``alumni/org-graduated`` (0.75): PERSON … ORG毕业 / ORG博士 / ORG研究生学历 / 在 ORG 读书.
 
+The object is the school, not its academic unit: 毕业于武汉大学数学系 → 武汉大学 (a part of the
+mention; the unit → school link is ``parentOrganization``).
+
 The person is the nearest one before the school in the sentence, unless it is introduced as a
 relative (母亲为朱德之女朱敏) or modifies something else (乐嘉的妻子).
 """
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from kg.nlp.records import Relation
+from kg.nlp.records import Mention, Relation
 from kg.nlp.relations.base import (
     JOIN,
     POSSESSIVE,
@@ -24,6 +27,7 @@ from kg.nlp.relations.base import (
     no_break,
     relation,
 )
+from kg.nlp.relations.lexicon import split_parent
 
 #: Cues right before the school: 毕业于 (0.9), 毕业院校是 (0.9), 就读于 (0.75), 考入 (0.7).
 _GRADUATED = re.compile(
@@ -85,6 +89,19 @@ def extract_alumni(ctx: Context) -> list[Relation]:
             if not no_break(gap):
                 conf -= 0.1
             out += [
-                relation(person, "alumniOf", o, sentence, extractor, round(conf, 2)) for o in orgs
+                relation(person, "alumniOf", _school(ctx, o), sentence, extractor, round(conf, 2))
+                for o in orgs
             ]
     return out
+
+
+#: How a school's academic unit ends (天津大学自动化系, 山东大学文学与新闻传播学院): the person
+#: is an alumnus of the school; the unit's parentOrganization says which one.
+_ACADEMIC_UNIT = re.compile(r"(?:系|学院|专业|学部|研究生院|研究所|书院|班)$")
+
+
+def _school(ctx: Context, org: Mention) -> Mention:
+    """The school an academic unit belongs to (the outermost, 浙江大学电气学院应电系 → 浙江大学)."""
+    while (split := split_parent(org.text)) is not None and _ACADEMIC_UNIT.search(org.text):
+        org = ctx.sub_mention(org.start, org.start + len(split[0]), "ORG")
+    return org

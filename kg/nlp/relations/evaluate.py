@@ -408,8 +408,8 @@ def store_predictions(
         titles.setdefault((row["g"], row["holder"], row["org"]), []).append(row["title"])
 
     def names_of(graph: str, entity: str, sentence: str) -> tuple[str, ...]:
-        seen = {s for s in surfaces.get((graph, entity), ()) if s in sentence}
-        return tuple(sorted(seen | names.get(entity, set())))
+        seen = sorted(s for s in surfaces.get((graph, entity), ()) if s in sentence)
+        return tuple(dict.fromkeys([*seen, *sorted(names.get(entity, ()))]))  # surfaces first
 
     out: dict[str, dict[Triple, Prediction]] = {}
     for row in rows(_EVIDENCE_QUERY):

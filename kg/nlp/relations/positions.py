@@ -37,7 +37,13 @@ from kg.nlp.relations.base import (
     no_break,
     relation,
 )
-from kg.nlp.relations.lexicon import TITLE_PATTERN, is_title, split_titles, title_of_gap
+from kg.nlp.relations.lexicon import (
+    TITLE_PATTERN,
+    is_title,
+    split_parent,
+    split_titles,
+    title_of_gap,
+)
 
 _EMPLOYERS = ("ORG", "PROJECT")
 _FOUNDER_TITLES = {
@@ -91,6 +97,20 @@ def _position(
     return out
 
 
+#: An internal division with no name of its own (企业管理和核查科, 市场部, 办公室).
+_DIVISION = re.compile(r"(?:科|处|室|股|组|部|车间|中队|大队)$")
+
+
+def _named_org(ctx: Context, org: Mention, title: str) -> tuple[Mention, str]:
+    """三亚海关企业管理和核查科 + 副科长 → 三亚海关 + 企业管理和核查科副科长: an ORG mention that
+    ends with an internal division gives its named parent, the division going into the title."""
+    split = split_parent(org.text)
+    if split is None or not _DIVISION.search(org.text):
+        return org, title
+    cut = split[1]
+    return ctx.sub_mention(org.start, org.start + cut, "ORG"), org.text[cut:] + title
+
+
 def extract_positions(ctx: Context) -> list[Relation]:
     """``worksFor`` relations (with ``title``) and the founders they name."""
     out: list[Relation] = []
@@ -110,11 +130,10 @@ def extract_positions(ctx: Context) -> list[Relation]:
                 extra = ctx.title_ending_at(person.start, prev.end)
                 match = title_of_gap(gap, extra) if no_break(gap) else None
                 if match is not None:
-                    conf = 0.85 if match.has_unit or colon else 0.9
-                    out += _position(
-                        ctx, person, prev, match.text, sentence, "org-title-person", conf
-                    )
-                    placed[(person.start, person.end)] = (prev, match.text)
+                    org, title = _named_org(ctx, prev, match.text)
+                    conf = 0.85 if match.has_unit or colon or org is not prev else 0.9
+                    out += _position(ctx, person, org, title, sentence, "org-title-person", conf)
+                    placed[(person.start, person.end)] = (org, title)
                     out += _titles_listed_before(ctx, mentions, i - 1, person, sentence)
                     continue
             # PERSON、title + PERSON after a position: same organisation
