@@ -48,6 +48,7 @@ LOCK_FILE = ".kg-write.lock"
 #: How long a reader waits for a build to finish before it gives up (seconds).
 DEFAULT_WAIT = 1.0
 _ONTOLOGY_HASH = vocab.kg("contentHash")
+_ARTICLE_LINKS = tuple(ox.NamedNode(iri) for iri in vocab.ARTICLE_ENTITY_LINKS)
 
 
 class Store:
@@ -118,7 +119,7 @@ class Store:
                 raise StoreError(f"Could not remove graph {graph.value}: {error}") from error
         self.add(quads)
         if old:
-            self._collect_entities(old - _entity_refs(quads, graph))
+            self._collect_entities(old - _entity_refs(quads, graph, _ARTICLE_LINKS))
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads in one transaction (all or nothing)."""
@@ -169,8 +170,17 @@ class Store:
         return True
 
     def _entity_refs(self, graph: ox.NamedNode) -> set[str]:
-        """IRIs of the entities ``graph`` refers to (objects of its quads): one range scan."""
-        return _entity_refs(self._store.quads_for_pattern(None, None, None, graph), graph)
+        """IRIs of the entities article ``graph`` links its article node to: every entity
+        :mod:`kg.graph.build` writes a type and label for is mentioned, an author or the source
+        (three index range scans, not the whole graph)."""
+        article = vocab.article_of_graph(graph)
+        return {
+            iri
+            for predicate in _ARTICLE_LINKS
+            for iri in _entity_refs(
+                self._store.quads_for_pattern(article, predicate, None, graph), graph
+            )
+        }
 
     def _collect_entities(self, candidates: Iterable[str]) -> None:
         """Drop the type and label of each candidate entity that no quad refers to any more.
@@ -318,13 +328,17 @@ class Store:
             raise StoreError("This store was opened read-only; open it without read_only to write.")
 
 
-def _entity_refs(quads: Iterable[ox.Quad], graph: ox.NamedNode) -> set[str]:
-    """IRIs of the entities that the quads of ``graph`` among ``quads`` have as objects."""
+def _entity_refs(
+    quads: Iterable[ox.Quad], graph: ox.NamedNode, predicates: tuple[ox.NamedNode, ...] = ()
+) -> set[str]:
+    """IRIs of the entities that the quads of ``graph`` among ``quads`` (with one of
+    ``predicates``, if given) have as objects."""
     return {
         quad.object.value
         for quad in quads
         if isinstance(quad.object, ox.NamedNode)
         and quad.graph_name == graph
+        and (not predicates or quad.predicate in predicates)
         and vocab.is_entity_iri(quad.object.value)
     }
 

@@ -95,6 +95,15 @@ def article_graph(doc_id: str) -> NamedNode:
     return NamedNode(f"{BASE}graph/{short_hash(doc_id)}")
 
 
+def article_of_graph(graph: NamedNode) -> NamedNode:
+    """The article node of an article graph (both named by the same hash)."""
+    return NamedNode(BASE + "article/" + graph.value.rsplit("/", 1)[-1])
+
+
+#: The links from an article node to every entity the builder writes a type and label for.
+ARTICLE_ENTITY_LINKS = (SCHEMA + "mentions", SCHEMA + "author", KG + "reprintedFrom")
+
+
 def is_article_graph(graph: NamedNode) -> bool:
     return graph.value.startswith(BASE + "graph/") and graph not in (ONTOLOGY_GRAPH, ENTITY_GRAPH)
 
