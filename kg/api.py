@@ -32,6 +32,13 @@ if TYPE_CHECKING:
     from kg.link.linker import Linker
 
 DEFAULT_STORE = Path("kg-store")
+#: The alias rows (as :func:`kg.link.aliases.alias_table_query`) of one article graph, given as
+#: the only named graph; types and labels come from the default graph (the entity graph).
+_ARTICLE_ALIASES = """SELECT DISTINCT ?e ?label ?alt ?type WHERE {
+  GRAPH ?g { ?e schema:alternateName ?alt }
+  ?e rdfs:label ?label ; a ?type .
+  FILTER(STRSTARTS(STR(?type), "http://schema.org/"))
+}"""
 
 
 @dataclass
@@ -82,6 +89,7 @@ class KnowledgeGraph:
     ) -> None:
         self.store = Store(path, read_only=read_only)
         self._nlp = nlp
+        self._linker_cache: Linker | None = None
 
     # --- context manager -----------------------------------------------------------------------
 
@@ -110,7 +118,12 @@ class KnowledgeGraph:
         return self._nlp
 
     def builder(self) -> Builder:
-        """A :class:`Builder` over this store, its linker primed with the store's aliases."""
+        """A :class:`Builder` over this store, its linker primed with the store's aliases.
+
+        The alias table is read from the whole store once per :class:`KnowledgeGraph` (and again
+        after a build or a removal); :meth:`add_text` then adds the aliases of the article it
+        wrote, so adding one article costs that article's work, not a scan of the store.
+        """
         self.store.ensure_ontology(sorted(data_path("ontology").glob("*.ttl")))
         return Builder(self.store, self.nlp, self._linker())
 
@@ -134,7 +147,10 @@ class KnowledgeGraph:
             from kg.parallel import parallel_builder
 
             builder = parallel_builder(self, workers)
-        return builder.build_paths(checked, strict=strict, progress=progress)
+        try:
+            return builder.build_paths(checked, strict=strict, progress=progress)
+        finally:
+            self._linker_cache = None  # many articles written: read the aliases again when needed
 
     def add_text(
         self,
@@ -151,16 +167,36 @@ class KnowledgeGraph:
         document = document_from_text(
             text, id=id, title=title, date=date, source=source, url=url, authors=authors
         )
-        return self.builder().build_documents([document])
+        report = self.builder().build_documents([document])
+        if report.written:
+            self._learn_aliases(vocab.article_graph(id))
+        return report
 
     def remove(self, doc_id: str) -> bool:
         """Delete one article (its named graph); returns whether it was there."""
-        return self.store.remove_graph(vocab.article_graph(doc_id))
+        removed = self.store.remove_graph(vocab.article_graph(doc_id))
+        if removed:
+            self._linker_cache = None  # its aliases may be gone: read them again when needed
+        return removed
 
     def _linker(self) -> Linker:
-        from kg.link import Linker, load_alias_table
+        if self._linker_cache is None:
+            from kg.link import Linker, load_alias_table
 
-        return Linker(load_alias_table(self.store.select))
+            self._linker_cache = Linker(load_alias_table(self.store.select))
+        return self._linker_cache
+
+    def _learn_aliases(self, graph: ox.NamedNode) -> None:
+        """Add the aliases one article graph states to the cached linker's table (per-article
+        work: the graph's ``schema:alternateName`` triples, the type and label of each)."""
+        if self._linker_cache is None:
+            return
+        from kg.link.aliases import AliasTable
+
+        rows = self.store.query(
+            _ARTICLE_ALIASES, default_graph=[vocab.ENTITY_GRAPH, graph], named_graphs=[graph]
+        )
+        self._linker_cache.alias_table.update(AliasTable.from_rows(rows))  # type: ignore[arg-type]
 
     # --- reading -------------------------------------------------------------------------------
 

@@ -275,19 +275,24 @@ def test_shipped_gazetteer_merges_cas() -> None:
     assert entry is not None and entry.label == "中国科学院"
 
 
+def _alias_article(nlp: Language, doc_id: str) -> list[ox.Quad]:
+    """The quads of an article that says 中国药登 is short for 中国药品价格登记系统."""
+    text = "中国药品价格登记系统（简称“中国药登”）上线。中国药登运行平稳。"
+    doc = nlp(text)
+    doc.ents = [doc.char_span(0, 10, "PROJECT"), doc.char_span(23, 27, "PROJECT")]
+    doc = RelationExtractor()(doc)
+    linker = Linker()
+    links = linker.link(doc)
+    document = document_from_text(text, id=doc_id)
+    return article_quads(document, doc, links, linker.entity_for, linker.decisions)
+
+
 def test_explain_reads_the_recorded_decisions(blank_nlp: Language) -> None:
     from kg.api import KnowledgeGraph
     from kg.link.explain import store_query
 
     graph = KnowledgeGraph(None, nlp=blank_nlp)
-    text = "中国药品价格登记系统（简称“中国药登”）上线。中国药登运行平稳。"
-    doc = blank_nlp(text)
-    doc.ents = [doc.char_span(0, 10, "PROJECT"), doc.char_span(23, 27, "PROJECT")]
-    doc = RelationExtractor()(doc)
-    linker = Linker()
-    links = linker.link(doc)
-    document = document_from_text(text, id="d1")
-    graph.store.add(article_quads(document, doc, links, linker.entity_for, linker.decisions))
+    graph.store.add(_alias_article(blank_nlp, "d1"))
     answer = explain("中国药登", store_query(graph.store))
     (entity,) = answer.entities
     assert entity.labels == ("中国药品价格登记系统",) and entity.types == ("PROJECT",)
@@ -316,3 +321,23 @@ def test_linker_pickles_for_worker_processes() -> None:
     linker = pickle.loads(pickle.dumps(Linker(table)))
     links = link(linker, "中科院发布报告。", [("中科院", "ORG")])
     assert links["中科院@0"].iri == entity_iri("ORG", "中国科学院")
+
+
+def test_cached_alias_table_learns_each_written_article(blank_nlp: Language) -> None:
+    """add_text does not re-read the store's aliases: it adds those of the article it wrote."""
+    from kg.api import KnowledgeGraph
+    from kg.graph import vocab
+
+    graph = KnowledgeGraph(None, nlp=blank_nlp)
+    linker = graph._linker()
+    assert graph._linker() is linker  # read once, then cached
+    graph.store.replace_graph(vocab.article_graph("d1"), _alias_article(blank_nlp, "d1"))
+    assert linker.alias_table.lookup("中国药登", "PROJECT") is None
+    graph._learn_aliases(vocab.article_graph("d1"))
+    learned = linker.alias_table.lookup("中国药登", "PROJECT")
+    assert learned is not None and learned == load_alias_table(graph.store.select).lookup(
+        "中国药登", "PROJECT"
+    )
+    assert graph.remove("d1") is True
+    assert graph._linker() is not linker  # a removal may take aliases away: read them again
+    assert graph._linker().alias_table.lookup("中国药登", "PROJECT") is None
