@@ -184,6 +184,49 @@ def test_lexicon_features() -> None:
     assert feats[4] == (0 * 6 + 4) * 2 + 0
 
 
+def reference_features(
+    words: set[str], chars: list[str], cid: dict[str, int], bid: dict[str, int]
+) -> tuple[list[int], list[int], list[int]]:
+    """The feature definitions, written out character by character (the test's oracle)."""
+    n = len(chars)
+    begin, end, inside = [0] * n, [0] * n, [0] * n
+    for i in range(n):
+        for j in range(i + 2, min(n, i + 8) + 1):
+            if "".join(chars[i:j]) in words:
+                begin[i] = max(begin[i], min(j - i, 5))
+                end[j - 1] = max(end[j - 1], min(j - i, 5))
+                for k in range(i + 1, j - 1):
+                    inside[k] = 1
+    bigrams = [a + b for a, b in zip(chars, [*chars[1:], "</s>"], strict=True)]
+    return (
+        [cid.get(c, 1) for c in chars],
+        [bid.get(b, 1) for b in bigrams],
+        [(b * 6 + e) * 2 + m for b, e, m in zip(begin, end, inside, strict=True)],
+    )
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["中国科学院高能物理研究所研究员何苗说，江门中微子实验位于广东。", "北京大学", "京"],
+        ["ＡＢＣ１２３・北京 大学\u3000abc", "“天问二号”探测器", "𠮷野家的中华人民共和国"],
+    ],
+)
+def test_batched_features_match_the_definition(model: NerModel, texts: list[str]) -> None:
+    chars, bigrams, lex, lengths = model.featurizer.batch(texts)
+    assert lengths.tolist() == [len(t) for t in texts]
+    for row, text in enumerate(texts):
+        folded = feature_chars(text)
+        expected = reference_features(
+            model.lexicon.words, folded, model.vocab.char_ids, model.vocab.bigram_ids
+        )
+        n = len(text)
+        assert chars[row, :n].tolist() == expected[0]
+        assert bigrams[row, :n].tolist() == expected[1]
+        assert lex[row, :n].tolist() == expected[2]
+        assert not chars[row, n:].any() and not lex[row, n:].any()  # padding
+
+
 def test_corpus_parsers() -> None:
     msra = parse_msra_line("中共中央/nt 致/o 邓小平/nr 在/o 京/ns 的贺词/o ")
     assert msra.text == "中共中央致邓小平在京的贺词"

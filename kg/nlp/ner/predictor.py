@@ -18,8 +18,9 @@ import torch
 
 from kg.errors import ModelError
 from kg.nlp.ner import TITLE_LABEL
+from kg.nlp.ner.features import Featurizer
 from kg.nlp.ner.model import NerNet, NetConfig, bio_tags
-from kg.nlp.ner.text import Lexicon, char_bigrams, feature_chars, split_sentences
+from kg.nlp.ner.text import Lexicon, split_sentences
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,12 @@ class NerModel:
         self.meta = meta or {}
         self.head_order = net.cfg.head_order or list(net.cfg.heads)
         self.tags = {name: bio_tags(labels) for name, labels in net.cfg.heads.items()}
+        self.featurizer = Featurizer(
+            vocab.chars,
+            vocab.bigrams,
+            lexicon.index if net.cfg.use_lexicon else None,
+            unknown=UNK,
+        )
 
     @property
     def labels(self) -> list[str]:
@@ -142,14 +149,8 @@ class NerModel:
     # ---------------------------------------------------------------- features
     def featurize(self, text: str) -> Features:
         """Feature ids of ``text`` (any length)."""
-        chars = feature_chars(text)
-        cid = self.vocab.char_ids
-        bid = self.vocab.bigram_ids
-        return Features(
-            chars=[cid.get(c, UNK) for c in chars],
-            bigrams=[bid.get(b, UNK) for b in char_bigrams(chars)],
-            lex=self.lexicon.features(chars) if self.net.cfg.use_lexicon else [0] * len(chars),
-        )
+        chars, bigrams, lex, _ = self.featurizer.batch([text])
+        return Features(chars=chars[0].tolist(), bigrams=bigrams[0].tolist(), lex=lex[0].tolist())
 
     @staticmethod
     def batch_tensors(feats: Sequence[Features]) -> tuple[torch.Tensor, ...]:
@@ -197,8 +198,10 @@ class NerModel:
         batch: list[int],
         per_head: list[dict[str, list[Span]]],
     ) -> None:
-        feats = [self.featurize(texts[pieces[i][0]][pieces[i][1] : pieces[i][2]]) for i in batch]
-        chars, bigrams, lex, lengths = self.batch_tensors(feats)
+        arrays = self.featurizer.batch(
+            [texts[pieces[i][0]][pieces[i][1] : pieces[i][2]] for i in batch]
+        )
+        chars, bigrams, lex, lengths = (torch.from_numpy(a) for a in arrays)
         with torch.inference_mode():
             hidden = self.net.encode(chars, bigrams, lex, lengths)
             emissions = self.net.emissions(hidden)

@@ -18,6 +18,12 @@ from __future__ import annotations
 import gzip
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from kg.nlp.ner.features import LexiconIndex
 
 MIDDLE_DOTS = "·・•‧･∙⋅•"
 SENTENCE_END = "。！？!?；;\n"
@@ -137,7 +143,16 @@ class Lexicon:
 
     def __init__(self, words: Iterable[str]) -> None:
         self.words: set[str] = {w for w in words if 2 <= len(w) <= MAX_LEX_LEN}
-        self.prefixes: set[str] = {w[:k] for w in self.words for k in range(2, len(w))}
+        self._index: LexiconIndex | None = None
+
+    @property
+    def index(self) -> LexiconIndex:
+        """The hashed index behind :meth:`features` (built on first use)."""
+        if self._index is None:
+            from kg.nlp.ner.features import LexiconIndex
+
+            self._index = LexiconIndex(self.words)
+        return self._index
 
     def __len__(self) -> int:
         return len(self.words)
@@ -163,33 +178,13 @@ class Lexicon:
 
         ``begin_len`` / ``end_len`` are the length of the longest dictionary word starting /
         ending at the character (0 for none, capped at 5); ``inside`` is 1 when the character is
-        strictly inside a dictionary word.
+        strictly inside a dictionary word. (Computed for whole batches by
+        :class:`kg.nlp.ner.features.Featurizer`.)
         """
-        n = len(chars)
-        begin = [0] * n
-        end = [0] * n
-        inside = [0] * n
-        words = self.words
-        prefixes = self.prefixes
-        for i in range(n):
-            limit = min(n, i + MAX_LEX_LEN)
-            piece = chars[i]
-            for j in range(i + 1, limit):
-                piece += chars[j]
-                length = j - i + 1
-                if piece in words:
-                    capped = min(length, LEX_LEN_CAP)
-                    if capped > begin[i]:
-                        begin[i] = capped
-                    if capped > end[j]:
-                        end[j] = capped
-                    for k in range(i + 1, j):
-                        inside[k] = 1
-                if piece not in prefixes:
-                    break
-        return [
-            (b * (LEX_LEN_CAP + 1) + e) * 2 + m for b, e, m in zip(begin, end, inside, strict=True)
-        ]
+        from kg.nlp.ner.features import codepoints
+
+        points = codepoints("".join(chars))
+        return self.index.features(points, np.zeros(len(points), dtype=np.int64)).tolist()
 
 
 LEX_FEATURE_SIZE = (LEX_LEN_CAP + 1) * (LEX_LEN_CAP + 1) * 2
