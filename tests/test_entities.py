@@ -306,6 +306,11 @@ def test_titles_leave_entities_alone(nlp: Language, text: str, model: Ents) -> N
     assert run(nlp, text, model) == model
 
 
+@pytest.mark.parametrize("name", ["公司", "我们公司", "该集团", "分公司"])
+def test_generic_org_nouns_are_not_names(nlp: Language, name: str) -> None:
+    assert run(nlp, f"{name}成立于2003年。", [(name, "ORG")]) == []
+
+
 # --- pure matching, gazetteer, resources, serialisation -----------------------------------------
 
 

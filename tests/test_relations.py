@@ -242,6 +242,55 @@ def test_founders() -> None:
     assert by_predicate(doc, "founder") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "ents", "expected"),
+    [
+        (
+            "云帆文化中心由柯文女士与多米尼克先生于1992年在巴黎创办。",
+            [("云帆文化中心", "ORG"), ("柯文", "PERSON"), ("多米尼克", "PERSON")],
+            {"柯文", "多米尼克"},
+        ),
+        (
+            "绿帆（LVFAN），是由梅州商人李贵创立的化妆品品牌。",
+            [("绿帆", "ORG"), ("李贵", "PERSON")],
+            {"李贵"},
+        ),
+        (
+            "星火商贸有限公司成立于2005年10月1日，由许华创立于北京。",
+            [("星火商贸有限公司", "ORG"), ("许华", "PERSON")],
+            {"许华"},
+        ),
+    ],
+)
+def test_founder_shapes(text: str, ents: list[tuple[str, str]], expected: set[str]) -> None:
+    doc = make_doc(text, ents)
+    assert {r.object.text for r in by_predicate(doc, "founder") if r.object} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "ents"),
+    [
+        # the 由 clause follows another organisation: it is about that one (云帆公司)
+        (
+            "星火科技投资了云帆公司，由张华创立。",
+            [("星火科技", "ORG"), ("云帆公司", "ORG"), ("张华", "PERSON")],
+        ),
+        # the organisation does not open the sentence
+        (
+            "李明加入星火科技后，由张华创立的团队解散了。",
+            [("李明", "PERSON"), ("星火科技", "ORG"), ("张华", "PERSON")],
+        ),
+        # a relative founded it
+        ("张三的父亲创办了星火科技。", [("张三", "PERSON"), ("星火科技", "ORG")]),
+        # not a founding verb
+        ("星火科技由张华担任董事长。", [("星火科技", "ORG"), ("张华", "PERSON")]),
+    ],
+)
+def test_no_founder(text: str, ents: list[tuple[str, str]]) -> None:
+    founded = [r.subject.text for r in by_predicate(make_doc(text, ents), "founder")]
+    assert ents[0][0] not in founded and "星火科技" not in founded
+
+
 def test_alumni() -> None:
     doc = make_doc("王芳毕业于复旦大学，现在上海工作。", [("王芳", "PERSON"), ("复旦大学", "ORG")])
     (rel,) = by_predicate(doc, "alumniOf")

@@ -12,6 +12,10 @@
   inside it (中国 in 中国药品价格登记系统).
 * a rule match strictly inside a longer model span is dropped (the model's 中国科学院高能物理研究所
   keeps the gazetteer's 中国科学院 from cutting it).
+* model repairs: an ORG that is only a generic noun (公司, 该集团) is dropped; a span running into
+  a job title is cut before it and a party body before a title leaves an ORG
+  (:func:`trim_before_titles`); a name right after a title becomes a weak PERSON
+  (:func:`title_people`).
 * ORG spans (model or gazetteer) that stop just before an org suffix are extended over it
   (中国科学院 + 高能物理研究所; 北京大学 + 法学院), repeatedly, so nested names stay whole; never
   into a job title or a person, never across 所属/下属 or a leading 与/和.
@@ -229,6 +233,18 @@ _PLACE_END = re.compile(r"[省市县区州国镇乡村]$")
 _BODY_BEFORE_TITLE = re.compile(r"(?:党委|党组|党支部|党总支|纪委|团委|工会)$")
 
 
+#: An ORG that is only a determiner and a generic head (公司, 我们公司, 该集团, 分公司): a common
+#: noun standing for some organisation, not its name.
+_GENERIC_ORG = re.compile(
+    r"(?:我们|我|本|该|此|这家|那家|这个|这|其|贵|各|全|总|母|子|分|上市|一家)?"
+    r"(?:公司|集团|企业|单位|机构|部门|工厂|厂|银行|医院|学校|大学|学院|中心|协会|学会|政府)"
+)
+
+
+def is_generic_org(name: str) -> bool:
+    return _GENERIC_ORG.fullmatch(name) is not None
+
+
 def title_spans(text: str, protected: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
     """Job titles: the model's TITLE spans (``protected``) and lexicon matches, merged."""
     found = {(m.start(), m.end()) for m in _TITLE.finditer(text)}
@@ -377,7 +393,11 @@ def match_entities(
     character spans an ORG may not be extended into (job titles).
     """
     titles = title_spans(text, protected)
-    model_spans = trim_before_titles(text, model_spans, titles)
+    model_spans = [
+        c
+        for c in trim_before_titles(text, model_spans, titles)
+        if not (c.label == "ORG" and is_generic_org(text[c.start : c.end]))
+    ]
     places = [c.start for c in model_spans if c.label == "PLACE"]
     candidates = [*model_spans, *find_candidates(text, places)]
     if gazetteer is not None:
@@ -387,9 +407,9 @@ def match_entities(
         people = [(c.start, c.end) for c in model_spans if c.label == "PERSON"]
         candidates = repair_orgs(text, candidates, [*protected, *people])
     chosen = resolve(candidates, len(text))
-    people = title_people(text, titles, chosen)
-    if people:
-        candidates += people
+    named = title_people(text, titles, chosen)
+    if named:
+        candidates += named
         chosen = resolve(candidates, len(text))
     if propagate:
         extra = _second_pass(text, chosen)

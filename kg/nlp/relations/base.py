@@ -104,8 +104,8 @@ class Context:
         return Mention(self.text[start:end], label, start, end)
 
 
-#: Joins two names of a list (张三、李四和王五).
-JOIN = re.compile(r"^(?:、|和|及|与|以及)$")
+#: Joins two names of a list (张三、李四和王五; 柯文女士与多米尼克).
+JOIN = re.compile(r"^(?:先生|女士)?(?:、|和|及|与|以及)$")
 #: A name followed by this modifies what comes next (乐嘉的妻子): it is not the subject.
 POSSESSIVE = re.compile(r"^(?:的|之)")
 

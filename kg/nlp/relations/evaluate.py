@@ -85,6 +85,9 @@ class Report:
     scored_sentences: int
     scores: dict[str, Score] = field(default_factory=lambda: {p: Score() for p in PREDICATES})
     errors: list[tuple[str, str, Triple]] = field(default_factory=list)  # kind, text, triple
+    #: False positives DuIE never judged: no gold triple of the sentence has that predicate and
+    #: the prediction's subject or object (the annotators did not look at that entity for it).
+    unjudged: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PREDICATES, 0))
 
     @property
     def micro(self) -> Score:
@@ -100,17 +103,23 @@ class Report:
             f"mode: {self.mode}; sentences: {self.sentences}; "
             f"with a scored predicate: {self.scored_sentences}",
             f"{'predicate':<10} {'maps to':<24} {'P':>6} {'R':>6} {'F1':>6} "
-            f"{'tp':>5} {'fp':>5} {'fn':>5}",
+            f"{'tp':>5} {'fp':>5} {'fn':>5} {'unjudged':>8} {'P_judged':>8}",
         ]
         rows = [
-            *((p, PREDICATES[p], self.scores[p]) for p in PREDICATES),
-            ("micro", "", self.micro),
+            *((p, PREDICATES[p], self.scores[p], self.unjudged[p]) for p in PREDICATES),
+            ("micro", "", self.micro, sum(self.unjudged.values())),
         ]
-        for name, target, s in rows:
+        for name, target, s, unjudged in rows:
+            judged = s.tp + s.fp - unjudged
             lines.append(
                 f"{name:<10} {target:<24} {s.precision:6.3f} {s.recall:6.3f} "
-                f"{s.f1:6.3f} {s.tp:5d} {s.fp:5d} {s.fn:5d}"
+                f"{s.f1:6.3f} {s.tp:5d} {s.fp:5d} {s.fn:5d} {unjudged:8d} "
+                f"{s.tp / judged if judged else 0.0:8.3f}"
             )
+        lines.append(
+            "P, R, F1 are strict. unjudged: false positives about an entity DuIE did not annotate "
+            "for that predicate in that sentence; P_judged leaves them out (for reference only)."
+        )
         return "\n".join(lines)
 
 
@@ -341,6 +350,11 @@ def score_example(
     ]
     found += [("fn", g) for g in gold if not any(p.matches(g) for p in predicted)]
     found += [("fp", p.shown) for p in predicted if not any(p.matches(g) for g in gold)]
+    for p in predicted:
+        if not any(p.matches(g) for g in gold) and not any(
+            g[0] == p.predicate and (g[1] in p.subject or g[2] in p.obj) for g in gold
+        ):
+            report.unjudged[p.predicate] += 1
     for kind, triple in found:
         score = report.scores[triple[0]]
         setattr(score, kind, getattr(score, kind) + 1)

@@ -5,7 +5,9 @@ positions in :mod:`.positions`):
 
 - ``founder/person-founded-org`` (0.8; 0.7 across a comma): 张三(于2002年)创办/创立/创建/成立了
   ORG, 张三和李四共同成立了 ORG (not 张三的父亲创办了 …).
-- ``founder/org-by-person`` (0.85): ORG由张三、李四和王五(于…)创立; ORG是华裔张三创办的.
+- ``founder/org-by-person`` (0.85): ORG由张三、李四和王五(于…)创立; ORG是华裔张三创办的;
+  ORG（…），是由张三创立的; ORG成立于2005年，由张三创立 (ORG opening the sentence, nothing named
+  before the 由 clause).
 - ``founder/person-founded-the-org`` (0.85): 1916年由张謇创办的 ORG.
 """
 
@@ -67,12 +69,10 @@ def extract_founders(ctx: Context) -> list[Relation]:
                 out.append(
                     relation(org, "founder", prev, sentence, "founder/person-founded-the-org", 0.85)
                 )
-            after = ctx.text[org.end : sentence[1]]
-            by = re.match(r"^(?:[，,]\s*)?(?:(?:是|最早|最初)?由|是)", after)
-            if by is None:
+            cursor = _by_clause(ctx, org, mentions[i + 1 :], sentence)
+            if cursor is None:
                 continue
             people: list[Mention] = []
-            cursor = org.end + by.end()
             for m in mentions[i + 1 :]:
                 if m.start < cursor:
                     continue
@@ -90,6 +90,27 @@ def extract_founders(ctx: Context) -> list[Relation]:
                     for p in people
                 ]
     return out
+
+
+#: Right after the organisation (an alias bracket may sit between): （是）由 / 是.
+_BY = re.compile(r"(?:[（(][^（()）]{0,30}[)）])?(?:[，,]\s*)?(?:(?:是|最早|最初)?由|是)")
+#: A later clause of the sentence the organisation is the topic of: …成立于2005年，由.
+_BY_LATER = re.compile(r"[，,]\s*(?:最早|最初|后)?由")
+
+
+def _by_clause(
+    ctx: Context, org: Mention, later: list[Mention], sentence: tuple[int, int]
+) -> int | None:
+    """Where the founders may start after ``ORG（…）是由`` or, when ``org`` opens the sentence
+    and nothing is named before the clause, after ``ORG…，由``."""
+    by = _BY.match(ctx.text, org.end, sentence[1])
+    if by is not None:
+        return by.end()
+    if org.start != sentence[0] and ctx.text[sentence[0] : org.start].strip('“”"') != "":
+        return None
+    limit = later[0].start if later else sentence[1]
+    clause = _BY_LATER.search(ctx.text, org.end, limit)
+    return clause.end() if clause is not None else None
 
 
 #: Between the founder and the organisation: 先生于1889年创立的.
