@@ -113,6 +113,23 @@ def test_component_writes_ents_and_titles_and_round_trips(tmp_path: Path) -> Non
     ]
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+def test_component_sets_torch_threads(threads: int) -> None:
+    import spacy
+
+    import kg.nlp.ner.component  # noqa: F401
+
+    previous = torch.get_num_threads()
+    try:
+        torch.set_num_threads(3)
+        nlp = spacy.blank("zh")
+        nlp.add_pipe("kg_ner", config={"threads": threads})
+        nlp("北京大学校长龚旗煌出席了会议。")
+        assert torch.get_num_threads() == threads
+    finally:
+        torch.set_num_threads(previous)
+
+
 # ------------------------------------------------------------------ pieces
 def test_crf_matches_brute_force() -> None:
     torch.manual_seed(0)
