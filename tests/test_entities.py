@@ -306,6 +306,32 @@ def test_titles_leave_entities_alone(nlp: Language, text: str, model: Ents) -> N
     assert run(nlp, text, model) == model
 
 
+@pytest.mark.parametrize(
+    ("text", "model", "expected"),
+    [
+        (
+            "星海银行（香港）有限公司董事长李四签署了协议。",
+            [("星海银行", "ORG"), ("香港）有限公司", "ORG"), ("李四", "PERSON")],
+            [("星海银行（香港）有限公司", "ORG"), ("李四", "PERSON")],
+        ),
+        (
+            "星顺天下（北京）礼品有限公司是一家礼品公司。",
+            [("北京）礼品有限公司", "ORG")],
+            [("星顺天下（北京）礼品有限公司", "ORG")],
+        ),
+        (
+            "星冰投资管理中心（有限合伙）于2016年成立。",
+            [("星冰投资管理中心", "ORG")],
+            [("星冰投资管理中心（有限合伙）", "ORG")],
+        ),
+        # a bracket that is no part of a company name
+        ("星火科技（北京）发布报告。", [("星火科技", "ORG")], [("星火科技", "ORG")]),
+    ],
+)
+def test_company_names_with_brackets(nlp: Language, text: str, model: Ents, expected: Ents) -> None:
+    assert run(nlp, text, model) == expected
+
+
 @pytest.mark.parametrize("name", ["公司", "我们公司", "该集团", "分公司"])
 def test_generic_org_nouns_are_not_names(nlp: Language, name: str) -> None:
     assert run(nlp, f"{name}成立于2003年。", [(name, "ORG")]) == []

@@ -307,6 +307,43 @@ def title_people(
     return found
 
 
+#: A place or partnership form in brackets inside a company name: 中国银行（香港）有限公司,
+#: 礼顺天下（北京）礼品有限公司, 上海冰阳投资管理中心（有限合伙）.
+_BRACKET_TAIL = re.compile(
+    r"[（(](?:(?P<form>有限合伙|普通合伙|特殊普通合伙)|[\u4e00-\u9fff]{2,4})[）)]"
+    r"(?(form)|[\u4e00-\u9fff]{0,8}?(?:股份有限公司|有限责任公司|有限公司|集团|公司))"
+)
+_NAME_BEFORE_BRACKET = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,12}$")
+
+
+def bracketed_names(text: str, model_spans: Sequence[Candidate]) -> list[Candidate]:
+    """Company names with a bracket inside (中国银行（香港）有限公司) or after
+    (…中心（有限合伙）), which the model cuts at the bracket. The name starts where a model span
+    ending at the bracket starts, else after the clause break or function word before it."""
+    ends = {c.end: c for c in model_spans if c.label != "PERSON"}
+    found: list[Candidate] = []
+    for match in _BRACKET_TAIL.finditer(text):
+        start: int | None = None
+        if match.start() in ends:
+            start = ends[match.start()].start
+        else:
+            head = _NAME_BEFORE_BRACKET.search(text, max(0, match.start() - 12), match.start())
+            if head is not None:
+                start = head.start()
+                while start < match.start() and (
+                    any(ch in STOP_CHARS for ch in text[start : match.start()])
+                    or (start > 0 and text[start - 1] not in _CLAUSE_START | STOP_CHARS)
+                ):
+                    start += 1
+                start = start if match.start() - start >= 2 else None
+        if start is not None:
+            found.append(Candidate(start, match.end(), "ORG", P_GAZETTEER, "bracket_name"))
+    return found
+
+
+_CLAUSE_START = set('，,。；;：:、！？!?\n “”"')
+
+
 def resolve(candidates: Sequence[Candidate], length: int) -> list[Candidate]:
     """Pick non-overlapping candidates by priority, then length, then position."""
     models = [c for c in candidates if c.rule == MODEL_RULE]
@@ -402,6 +439,7 @@ def match_entities(
     candidates = [*model_spans, *find_candidates(text, places)]
     if gazetteer is not None:
         candidates += gazetteer_candidates(text, gazetteer)
+    candidates += bracketed_names(text, candidates)
     candidates = [c for c in candidates if _aligned(text, c.start, c.end)]
     if repair_org:
         people = [(c.start, c.end) for c in model_spans if c.label == "PERSON"]
