@@ -30,7 +30,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kg.graph import vocab
 from kg.store import Store
+
+ENTITY_GRAPH = vocab.ENTITY_GRAPH.value
 
 #: ``kg`` with a model-free pipeline that still finds entities and relations.
 RULES_KG = """
@@ -221,9 +224,23 @@ def check_whole(store_path: Path, reference: dict[str, set[str]]) -> int:
         store.close()
     for graph in articles:
         assert graph.value in hashes, f"{graph.value} has no kg:contentHash"
-    for graph, quads in graphs_of(canonical(store_path)).items():
-        assert graph in reference, f"{graph} is not in the clean build"
-        missing, extra = reference[graph] - quads, quads - reference[graph]
+    present = graphs_of(canonical(store_path))
+    # the shared entity graph holds the types and labels of the entities the present articles
+    # name: those of the clean build, no more and no fewer
+    named = {
+        iri
+        for graph, quads in present.items()
+        if graph != ENTITY_GRAPH
+        for line in quads
+        for iri in re.findall(r"<([^<>]*)>", line)
+    }
+    expected = dict(reference)
+    expected[ENTITY_GRAPH] = {
+        line for line in reference.get(ENTITY_GRAPH, set()) if line[1 : line.index(">")] in named
+    }
+    for graph, quads in present.items():
+        assert graph in expected, f"{graph} is not in the clean build"
+        missing, extra = expected[graph] - quads, quads - expected[graph]
         assert not missing and not extra, (
             f"{graph} differs from the clean build: {len(missing)} quads missing, "
             f"{len(extra)} extra; e.g. missing {sorted(missing)[:2]}, extra {sorted(extra)[:2]}"
@@ -254,7 +271,7 @@ def clean_build(
     # the build phase: from the progress bar to the end
     duration = float(re.findall(r"in ([0-9.]+) s", run.stdout.decode())[-1])
     lines = canonical(store)
-    assert len(graphs_of(lines)) == ARTICLES + 2 + 1  # the articles and the ontology
+    assert len(graphs_of(lines)) == ARTICLES + 2 + 2  # the articles, ontology and entity graph
     return lines, duration
 
 
