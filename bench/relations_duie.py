@@ -86,7 +86,7 @@ def build_report(
     """Build ``examples`` as a JSONL file into a fresh store and score what the store holds."""
     from kg import KnowledgeGraph
 
-    with tempfile.TemporaryDirectory(prefix="kg-duie-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="kg-duie-", ignore_cleanup_errors=True) as tmp:
         corpus = Path(tmp) / "duie.jsonl"
         with corpus.open("w", encoding="utf-8") as out:
             for i, example in enumerate(examples):
@@ -98,6 +98,7 @@ def build_report(
         print(f"built {len(examples)} sentences in {time.perf_counter() - started:.0f} s")
         predictions = store_predictions(graph.query, include_name_prefix=include_name_prefix)
         graph.close()
+        graph.store.close()  # let go of the store's files before the folder is removed
     report = Report("build", 0, 0)
     for i, example in enumerate(examples):
         score_example(report, _folded(example), predictions.get(f"duie-{i}", []), keep_errors)
@@ -130,13 +131,13 @@ def main() -> int:
             keep_errors=args.errors,
             include_name_prefix=args.name_prefix,
         )
-        print("matching: a gold string matches an entity's rdfs:label, any schema:alternateName, ")
-        print("or the surface of a mention of it in the evidence sentence")
-    else:
-        run, mode = (
-            partial(gold_entity_predictions, include_name_prefix=args.name_prefix),
-            ("gold-entities"),
+        print(
+            "matching: a gold string matches an entity's rdfs:label, any schema:alternateName, "
+            "or the surface of a mention of it in the evidence sentence"
         )
+    else:
+        run = partial(gold_entity_predictions, include_name_prefix=args.name_prefix)
+        mode = "gold-entities"
         if args.mode in ("auto", "pipeline"):
             try:
                 nlp = _pipeline(args.ner_model)

@@ -287,6 +287,16 @@ def test_org_not_extended_into_title(nlp: Language) -> None:
             [("星海航空集团有限公司党委", "ORG"), ("李四", "PERSON")],
             [("星海航空集团有限公司", "ORG"), ("李四", "PERSON")],
         ),
+        (
+            "星海网络公司董事局主席王五在会上发言。",
+            [("星海网络公司董事局", "ORG"), ("王五", "PERSON")],
+            [("星海网络公司", "ORG"), ("王五", "PERSON")],
+        ),
+        (  # the model stops before the party body: no org suffix rule extends over it
+            "星海出版集团股份有限公司党支部书记、董事长赵六出席。",
+            [("星海出版集团股份有限公司", "ORG"), ("赵六", "PERSON")],
+            [("星海出版集团股份有限公司", "ORG"), ("赵六", "PERSON")],
+        ),
     ],
 )
 def test_titles_repair_entities(nlp: Language, text: str, model: Ents, expected: Ents) -> None:

@@ -645,3 +645,68 @@ def test_duie_evaluation_on_a_small_sample(tmp_path: Path) -> None:
     assert report.scores["董事长"].tp == 1 and report.scores["成立日期"].tp == 1
     assert report.micro.precision == 1.0 and report.micro.recall == 1.0
     assert "micro" in report.format()
+
+
+def test_nested_gold_names_count_for_the_longer_mention() -> None:
+    from kg.nlp.relations.evaluate import DuieExample, gold_entity_predictions, gold_triples
+
+    example = DuieExample(
+        "金星集团公司由张中先生于2001年创立。",
+        (
+            ("创始人", "金星集团", "企业", "张中", "人物"),
+            ("成立日期", "金星集团公司", "机构", "2001年", "Date"),
+        ),
+    )
+    predicted = gold_entity_predictions(example)
+    gold = gold_triples(example)
+    assert all(any(p.matches(g) for p in predicted) for g in gold)
+
+
+def test_store_predictions_match_label_alias_or_surface() -> None:
+    from kg.nlp.relations.evaluate import store_predictions
+
+    schema, g = "http://schema.org/", "urn:graph:1"
+    org, person = "urn:org", "urn:person"
+    sentence = "星河动力航天科技董事长刘百奇说。"
+    answers: dict[str, list[dict[str, object]]] = {
+        "kg:Evidence": [
+            {
+                "g": g,
+                "doc": "duie-0",
+                "s": person,
+                "p": schema + "worksFor",
+                "o": org,
+                "sentence": sentence,
+                "extractor": "rule:position/org-title-person",
+            },
+            {
+                "g": g,
+                "doc": "duie-0",
+                "s": org,
+                "p": schema + "alternateName",
+                "o": "星河动力",
+                "sentence": sentence,
+                "extractor": "rule:alias/abbreviation",
+            },
+        ],
+        "schema:alternateName ?name": [
+            {"e": org, "name": "星河动力航天科技有限公司"},
+            {"e": org, "name": "星河动力"},
+            {"e": person, "name": "刘百奇"},
+        ],
+        "?e a ?type": [
+            {"e": org, "type": schema + "Organization"},
+            {"e": person, "type": schema + "Person"},
+        ],
+        "kg:Mention": [{"g": g, "e": org, "surface": "星河动力航天科技"}],
+        "kg:Position": [{"g": g, "holder": person, "org": org, "title": "董事长"}],
+    }
+
+    def query(sparql: str) -> list[dict[str, object]]:
+        return next(rows for key, rows in answers.items() if key in sparql)
+
+    found = {p.predicate: p for p in store_predictions(query)["duie-0"]}
+    chair, short = found["董事长"], found["简称"]
+    assert chair.matches(("董事长", "星河动力航天科技", "刘百奇"))  # the surface in the sentence
+    assert chair.matches(("董事长", "星河动力航天科技有限公司", "刘百奇"))  # the label
+    assert short.matches(("简称", "星河动力航天科技有限公司", "星河动力"))

@@ -230,7 +230,7 @@ _AFTER_NAME = re.compile(
 )
 _PLACE_END = re.compile(r"[省市县区州国镇乡村]$")
 #: A party or union body written into an ORG before its title (…公司党委书记): not the name.
-_BODY_BEFORE_TITLE = re.compile(r"(?:党委|党组|党支部|党总支|纪委|团委|工会)$")
+_BODY_BEFORE_TITLE = re.compile(r"(?:党委|党组|党支部|党总支|纪委|团委|工会|董事局|董事会|监事会)$")
 
 
 #: An ORG that is only a determiner and a generic head (公司, 我们公司, 该集团, 分公司): a common
@@ -443,7 +443,8 @@ def match_entities(
     candidates = [c for c in candidates if _aligned(text, c.start, c.end)]
     if repair_org:
         people = [(c.start, c.end) for c in model_spans if c.label == "PERSON"]
-        candidates = repair_orgs(text, candidates, [*protected, *people])
+        candidates = repair_orgs(text, candidates, [*titles, *people])
+        candidates = trim_before_titles(text, candidates, titles)  # no 党支部 before 书记
     chosen = resolve(candidates, len(text))
     named = title_people(text, titles, chosen)
     if named:
