@@ -710,3 +710,11 @@ def test_store_predictions_match_label_alias_or_surface() -> None:
     assert chair.matches(("董事长", "星河动力航天科技", "刘百奇"))  # the surface in the sentence
     assert chair.matches(("董事长", "星河动力航天科技有限公司", "刘百奇"))  # the label
     assert short.matches(("简称", "星河动力航天科技有限公司", "星河动力"))
+
+
+def test_no_position_for_the_person_replaced() -> None:
+    doc = make_doc(
+        "梁明接替余林，出任星火酒业股份有限公司董事长。",
+        [("梁明", "PERSON"), ("余林", "PERSON"), ("星火酒业股份有限公司", "ORG")],
+    )
+    assert "余林" not in {r.subject.text for r in by_predicate(doc, "worksFor")}

@@ -9,7 +9,8 @@ Rules (extractor names after ``rule:``):
 - ``position/list-continuation`` (0.8): 天兵科技董事长张三、总经理李四 — 李四 at the same org.
 - ``position/person-org-title`` (0.8): 张三，清华大学教授 / 张三（清华大学教授） /
   张三是清华大学教授; 0.75 with nothing between (谭旭光潍柴动力股份有限公司董事长).
-- ``position/person-appointed-org-title`` (0.85): 张三担任/出任/任/兼任 + ORG + title.
+- ``position/person-appointed-org-title`` (0.85): 张三担任/出任/任/兼任 + ORG + title (not the
+  person replaced: 梁金辉接替余林，出任…).
 - ``position/org-person-title`` (0.8): 苏州银行王兰凤董事长.
 - ``position/anaphor-title-person`` (0.7): 该公司/该行/该校 + title + PERSON → the last ORG of
   the last few sentences whose name ends with a matching head (…公司/…集团, …银行, …大学).
@@ -63,6 +64,8 @@ _CONNECT = re.compile(
 )
 #: 任命张三为 ORG 董事长: the verb before the person, 为 between person and org.
 _APPOINT_BEFORE = re.compile(r"(?:任命|选举|推选|聘任|聘请|提名|推举|委任)$")
+#: Before the object of a replacement (接替余林): that person leaves the post.
+_REPLACED = re.compile(r"(?:接替|接任|代替|取代|替代|顶替)了?$")
 #: A clause continuing the sentence's subject: …，现任 ORG 董事长.
 _CLAUSE_APPOINTED = re.compile(
     r"[，,；;]\s*" + _ADVERBS + r"?(?:担任|出任|兼任|升任|就任|接任|任|作为)$"
@@ -297,6 +300,8 @@ def _title_after(
 ) -> tuple[str, str, float, int] | None:
     connector = ctx.between(person, org)
     before = ctx.text[max(sentence[0], person.start - 4) : person.start]
+    if _REPLACED.search(before):
+        return None  # 梁金辉接替余林，出任…董事长: 余林 is the one replaced
     appointed = _CONNECT.match(connector) or (
         connector in ("为", "担任") and _APPOINT_BEFORE.search(before)
     )
