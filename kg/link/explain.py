@@ -156,12 +156,12 @@ def _values(query: QueryFn, iri: str, pattern: str) -> tuple[str, ...]:
 def _statements(iri: str, query: QueryFn) -> tuple[Statement, ...]:
     variables = ("s", "p", "o", "sentence", "article", "extractor", "confidence")
     rows: list[Any] = []
-    for side in ("s", "o"):
+    for side in ("subject", "object"):
         sparql = (
             _PREFIXES
             + f"""SELECT ?e ?s ?p ?o ?sentence ?article ?extractor ?confidence WHERE {{
+  ?st rdf:{side} ?e .
   ?st a kg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
-  FILTER(?{side} = ?e)
   OPTIONAL {{ ?st kg:sentence ?sentence }}
   OPTIONAL {{ ?st kg:article ?article }}
   OPTIONAL {{ ?st kg:extractor ?extractor }}
@@ -248,9 +248,31 @@ def explain(entity_iri_or_name: str, store_query_fn: QueryFn) -> Explanation:
 
 
 def store_query(store: Store) -> QueryFn:
-    """The :data:`QueryFn` of a :class:`kg.store.Store` (the union of all graphs)."""
+    """The :data:`QueryFn` of a :class:`kg.store.Store` (the union of all graphs).
+
+    The bound values are written into the query as a ``VALUES`` block at the start of its
+    ``WHERE`` clause (terms serialised by pyoxigraph, so escaped): Oxigraph then starts from the
+    indexes of those terms, where ``substitutions`` made it scan the whole store (seconds per
+    query at 10^6 quads).
+    """
 
     def run(sparql: str, bindings: Mapping[str, Any]) -> Iterable[Any]:
-        return store.select(sparql, substitutions=bindings)
+        return store.select(with_values(sparql, bindings))
 
     return run
+
+
+def with_values(sparql: str, bindings: Mapping[str, Any]) -> str:
+    """``sparql`` with ``bindings`` (variable → pyoxigraph term) as a ``VALUES`` block.
+
+    >>> with_values("SELECT ?v WHERE { ?e ?p ?v }", {"e": NamedNode("http://example.org/a")})
+    'SELECT ?v WHERE { VALUES (?e) { (<http://example.org/a>) } ?e ?p ?v }'
+    """
+    if not bindings:
+        return sparql
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(str(term) for term in bindings.values())
+    head, found, tail = sparql.partition("WHERE {")
+    if not found:
+        raise ValueError("with_values needs a query with a WHERE { ... } clause")
+    return f"{head}WHERE {{ VALUES ({names}) {{ ({terms}) }}{tail}"
