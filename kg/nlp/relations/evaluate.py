@@ -2,19 +2,26 @@
 
 DuIE predicates map to the graph contract: 董事长 → ``worksFor`` whose title is 董事长, 创始人 →
 ``founder``, 总部地点 → ``location`` of an ORG, 简称 → ``alternateName``, 毕业院校 → ``alumniOf``,
-成立日期 → ``foundingDate`` (dates compared as ISO values). 简称 is an abbreviation, so only the
-abbreviation cues (简称/下称/缩写) and upper-case acronyms in brackets after an ORG count for it;
-other ``alternateName`` values (English full names, 原名, 又称) are not DuIE 简称. Locations read
-from a company's own name (``rule:location/name-prefix``: 青岛…有限公司 → 青岛) are left out of
-总部地点 by default: DuIE labels them in only a minority of the sentences where they hold, so the
-score would measure the annotation, not the rule (``include_name_prefix=True`` scores them).
-Triples are compared as surface strings.
+成立日期 → ``foundingDate`` (dates compared as ISO values). 简称 is an organisation's
+abbreviation (DuIE's schema: subject 机构), so only the abbreviation cues (简称/下称/缩写/全称,
+short-form brackets) and upper-case acronyms shorter than the name in brackets after an ORG count
+for it; other ``alternateName`` values (English full names, 原名, 又称, people's short names) are
+not DuIE 简称. Locations read from a company's own name (``rule:location/name-prefix``:
+青岛…有限公司 → 青岛) are left out of 总部地点 by default: DuIE labels them in only a minority of
+the sentences where they hold, so the score would measure the annotation, not the rule
+(``include_name_prefix=True`` scores them).
 
-Two modes: ``pipeline`` runs the full ``kg.load_pipeline()`` on the raw sentence; ``gold-entities``
-sets ``doc.ents`` from the subjects and objects of *all* the sentence's DuIE triples (so unrelated
-entities are there to confuse the rules) and runs only the relation component — it measures the
-rules, not the NER. Recall counts the sentences with at least one of the six predicates;
-precision counts every prediction on every sentence.
+Three modes: ``build`` (:func:`store_predictions`, driven by ``bench/relations_duie.py``) builds
+the sentences as a JSONL file with ``KnowledgeGraph.build`` and reads the relations back from
+the store — a gold string matches an entity's label, alternate names or surface in the sentence;
+``pipeline`` runs ``kg.load_pipeline()`` on the raw sentence and compares mention texts;
+``gold-entities`` sets ``doc.ents`` from the subjects and objects of *all* the sentence's DuIE
+triples (so unrelated entities are there to confuse the rules) and runs only the relation
+component — it measures the rules, not the NER; a gold string nested in a longer gold string of
+the sentence (金世纪集团 in 金世纪集团公司) counts for the longer mention, which ``doc.ents``
+keeps instead. Recall counts the sentences with at least one of the six predicates; precision
+counts every prediction on every sentence (``Report.unjudged`` says how many false positives
+are about entities DuIE did not annotate for that predicate).
 """
 
 from __future__ import annotations
