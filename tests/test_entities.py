@@ -342,6 +342,19 @@ def test_company_names_with_brackets(nlp: Language, text: str, model: Ents, expe
     assert run(nlp, text, model) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "model", "expected"),
+    [
+        ("1889年由希尔创立的星秀雷敦，畅销百年。", [("星秀雷敦", "PLACE")], [("星秀雷敦", "ORG")]),
+        ("达斯勒，星迪达斯的创始人", [("星迪达斯", "PERSON")], [("星迪达斯", "ORG")]),
+        ("星秀雷敦的风景很美。", [("星秀雷敦", "PLACE")], [("星秀雷敦", "PLACE")]),
+        ("张帆创办了星国第一所音乐学校。", [("星国", "PLACE")], [("星国", "PLACE")]),
+    ],
+)
+def test_founded_names_are_orgs(nlp: Language, text: str, model: Ents, expected: Ents) -> None:
+    assert run(nlp, text, model) == expected
+
+
 @pytest.mark.parametrize("name", ["公司", "我们公司", "该集团", "分公司"])
 def test_generic_org_nouns_are_not_names(nlp: Language, name: str) -> None:
     assert run(nlp, f"{name}成立于2003年。", [(name, "ORG")]) == []

@@ -260,6 +260,16 @@ def test_founders() -> None:
             [("星火商贸有限公司", "ORG"), ("许华", "PERSON")],
             {"许华"},
         ),
+        (
+            "正星集团是华裔谢初、谢飞创办的。",
+            [("正星集团", "ORG"), ("华", "PLACE"), ("谢初", "PERSON"), ("谢飞", "PERSON")],
+            {"谢初", "谢飞"},
+        ),
+        (
+            "星胜广告有限公司是一家营销策划公司，创始人李奥先生，创立于2010年。",
+            [("星胜广告有限公司", "ORG"), ("李奥", "PERSON")],
+            {"李奥"},
+        ),
     ],
 )
 def test_founder_shapes(text: str, ents: list[tuple[str, str]], expected: set[str]) -> None:
@@ -284,6 +294,11 @@ def test_founder_shapes(text: str, ents: list[tuple[str, str]], expected: set[st
         ("张三的父亲创办了星火科技。", [("张三", "PERSON"), ("星火科技", "ORG")]),
         # not a founding verb
         ("星火科技由张华担任董事长。", [("星火科技", "ORG"), ("张华", "PERSON")]),
+        # another organisation is named before the 创始人 clause
+        (
+            "星火科技是云帆公司的客户，创始人张华表示满意。",
+            [("星火科技", "ORG"), ("云帆公司", "ORG"), ("张华", "PERSON")],
+        ),
     ],
 )
 def test_no_founder(text: str, ents: list[tuple[str, str]]) -> None:

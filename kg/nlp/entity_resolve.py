@@ -12,8 +12,9 @@
   inside it (中国 in 中国药品价格登记系统).
 * a rule match strictly inside a longer model span is dropped (the model's 中国科学院高能物理研究所
   keeps the gazetteer's 中国科学院 from cutting it).
-* model repairs: an ORG that is only a generic noun (公司, 该集团) is dropped; a span running into
-  a job title is cut before it and a party body before a title leaves an ORG
+* model repairs: an ORG that is only a generic noun (公司, 该集团) is dropped; a PLACE or PERSON
+  that was founded (…创立的曼秀雷敦) or has a founder (阿迪达斯的创始人) is an ORG; a span
+  running into a job title is cut before it and a party body before a title leaves an ORG
   (:func:`trim_before_titles`); a name right after a title becomes a weak PERSON
   (:func:`title_people`).
 * ORG spans (model or gazetteer) that stop just before an org suffix are extended over it
@@ -251,6 +252,28 @@ def title_spans(text: str, protected: Sequence[tuple[int, int]] = ()) -> list[tu
     return sorted(found.union(protected))
 
 
+#: What an organisation is the object of (张三创立的曼秀雷敦, 创办了…) or the owner of
+#: (阿迪达斯的创始人): a model PLACE or PERSON there is an ORG.
+_FOUNDED_BEFORE = re.compile(r"(?:创立|创办|创建|组建|创设)(?:了|的)$")
+_FOUNDER_AFTER = re.compile(r"的?(?:联合)?(?:创始人|创办人|创建人)")
+#: What may follow a whole name: punctuation, the end, or a function word.
+_NAME_END = re.compile(r"$|[，,。、；;：:（(）)“”！？!?\s]|[的是在于和与及并后]")
+
+
+def founded_orgs(text: str, candidates: Iterable[Candidate]) -> list[Candidate]:
+    """Relabel model PLACE/PERSON spans an organisation-founding cue marks as ORG."""
+    out: list[Candidate] = []
+    for cand in candidates:
+        if cand.rule == MODEL_RULE and cand.label in ("PLACE", "PERSON"):
+            before = _FOUNDED_BEFORE.search(text, max(0, cand.start - 3), cand.start)
+            if before is not None and not _NAME_END.match(text, cand.end):
+                before = None  # 创办了中国第一所…学校: the place only describes what was founded
+            if before is not None or _FOUNDER_AFTER.match(text, cand.end):
+                cand = Candidate(cand.start, cand.end, "ORG", cand.priority, cand.rule, cand.kb_id)
+        out.append(cand)
+    return out
+
+
 def trim_before_titles(
     text: str, candidates: Iterable[Candidate], titles: Sequence[tuple[int, int]]
 ) -> list[Candidate]:
@@ -432,7 +455,7 @@ def match_entities(
     titles = title_spans(text, protected)
     model_spans = [
         c
-        for c in trim_before_titles(text, model_spans, titles)
+        for c in founded_orgs(text, trim_before_titles(text, model_spans, titles))
         if not (c.label == "ORG" and is_generic_org(text[c.start : c.end]))
     ]
     places = [c.start for c in model_spans if c.label == "PLACE"]

@@ -9,6 +9,8 @@ positions in :mod:`.positions`):
   ORG（…），是由张三创立的; ORG成立于2005年，由张三创立 (ORG opening the sentence, nothing named
   before the 由 clause).
 - ``founder/person-founded-the-org`` (0.85): 1916年由张謇创办的 ORG.
+- ``founder/topic-title`` (0.75): ORG是一家…公司，创始人张三 (ORG opening the sentence, the first
+  person named after it, no other ORG between).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ def extract_founders(ctx: Context) -> list[Relation]:
         for i, org in enumerate(mentions):
             if org.label != "ORG":
                 continue
+            out += _topic_founder_title(ctx, org, mentions, i, sentence)
             before = ctx.text[sentence[0] : org.start]
             if _FOUNDED.search(before):
                 person = nearest_person_before(mentions[:i])
@@ -76,6 +79,8 @@ def extract_founders(ctx: Context) -> list[Relation]:
             for m in mentions[i + 1 :]:
                 if m.start < cursor:
                     continue
+                if not people and m.label == "PLACE" and _LEAD.match(ctx.text[cursor : m.end]):
+                    continue  # 是华裔谢易初…, 由美国药剂师希尔: the place describes the founder
                 gap = ctx.text[cursor : m.start]
                 if m.label == "PERSON" and (
                     (not people and _LEAD.match(gap)) or (people and JOIN.match(gap))
@@ -90,6 +95,29 @@ def extract_founders(ctx: Context) -> list[Relation]:
                     for p in people
                 ]
     return out
+
+
+#: A later clause naming the founder of the sentence's topic: …公司，创始人李奥先生.
+_TITLE_CLAUSE = re.compile(
+    r"[，,；;]\s*(?:其|该公司)?(?:联合)?(?:创始人|创办人)(?:是|为|[：:])?\s*$"
+)
+
+
+def _topic_founder_title(
+    ctx: Context, org: Mention, mentions: list[Mention], i: int, sentence: tuple[int, int]
+) -> list[Relation]:
+    """广州揽胜广告有限公司是一家…公司，创始人李奥先生: the ORG opens the sentence and a later
+    clause starts with 创始人 + PERSON, no other organisation named between."""
+    if i != 0 or ctx.text[sentence[0] : org.start].strip('“”" ') != "":
+        return []
+    for m in mentions[1:]:
+        if m.label == "ORG":
+            return []
+        if m.label == "PERSON":
+            if _TITLE_CLAUSE.search(ctx.text[org.end : m.start]):
+                return [relation(org, "founder", m, sentence, "founder/topic-title", 0.75)]
+            return []
+    return []
 
 
 #: Right after the organisation (an alias bracket may sit between): （是）由 / 是.
