@@ -134,11 +134,13 @@ class KnowledgeGraph:
         strict: bool = False,
         progress: bool = False,
         workers: int = 1,
+        force: bool = False,
     ) -> BuildReport:
         """Build files, folders or ``-`` (stdin) into the store; see :mod:`kg.builder`.
 
         ``workers`` other than 1 extract in that many processes (0: one per core), see
-        :mod:`kg.parallel`; the result is the same.
+        :mod:`kg.parallel`; the result is the same. Articles already in the store with the same
+        content are skipped unless ``force`` (after upgrading kg or changing the pipeline).
         """
         checked = check_paths(paths)
         if workers == 1:
@@ -147,6 +149,7 @@ class KnowledgeGraph:
             from kg.parallel import parallel_builder
 
             builder = parallel_builder(self, workers)
+        builder.force = force
         try:
             return builder.build_paths(checked, strict=strict, progress=progress)
         finally:

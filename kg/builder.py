@@ -32,6 +32,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+FLUSH_EVERY_QUADS = 100_000
+"""Flush the store's write buffers after this many written quads. Oxigraph (RocksDB) otherwise
+keeps every small transaction of a long build in memory until the end: measured, 1.8 GB resident
+after 2.5 M quads in 25,000 transactions, against a flat ~140 MB with a flush every 100,000
+quads (and no slower)."""
+
 
 @dataclass
 class BuildReport:
@@ -76,8 +82,10 @@ class Builder:
     """Builds documents into a store with one pipeline and one linker.
 
     ``report`` is updated as articles are committed, so an interrupted build can say what it
-    wrote. ``workers`` other than 1 extract in that many processes (0: one per core), each
-    loading the pipeline with ``nlp_factory`` (default: a pickled copy of ``nlp``, or
+    wrote. Articles whose content hash is in the store already are skipped unless ``force``
+    (use it after upgrading kg or changing the pipeline, whose output may differ).
+    ``workers`` other than 1 extract in that many processes (0: one per core), each loading the
+    pipeline with ``nlp_factory`` (default: a pickled copy of ``nlp``, or
     :func:`kg.load_pipeline` when ``nlp`` is ``None``); see :mod:`kg.parallel`.
     """
 
@@ -90,6 +98,7 @@ class Builder:
         batch_size: int = 32,
         workers: int = 1,
         nlp_factory: Callable[[], Any] | None = None,
+        force: bool = False,
     ):
         self.store = store
         self.nlp = nlp
@@ -97,8 +106,10 @@ class Builder:
         self.batch_size = batch_size
         self.workers = workers
         self.nlp_factory = nlp_factory
+        self.force = force
         self.report = BuildReport()
         self._extractor_cache: Extractor | None = None
+        self._unflushed = 0
 
     def build_paths(
         self, paths: Iterable[str | Path], *, strict: bool = False, progress: bool = False
@@ -118,7 +129,7 @@ class Builder:
         with tqdm(desc="Building", unit=" articles", disable=not progress, leave=False) as bar:
             for batch in batched(items, self.batch_size):
                 documents = self._keep_documents(batch)
-                todo = [d for d in documents if self.store.article_hash(d.id) != d.content_hash]
+                todo = self.to_extract(documents)
                 self.report.unchanged += len(documents) - len(todo)
                 self._build_batch(todo)
                 bar.update(len(documents))
@@ -126,6 +137,12 @@ class Builder:
         self.store.flush()
         self.report.seconds = time.perf_counter() - started
         return self.report
+
+    def to_extract(self, documents: list[Document]) -> list[Document]:
+        """The documents to extract: all with ``force``, else those not in the store as they are."""
+        if self.force:
+            return documents
+        return [d for d in documents if self.store.article_hash(d.id) != d.content_hash]
 
     def _keep_documents(self, batch: list[Document | Problem]) -> list[Document]:
         documents: list[Document] = []
@@ -160,6 +177,10 @@ class Builder:
             self.store.replace_graph(vocab.article_graph(outcome.doc_id), quads)
             self.report.quads += outcome.quads
             self.report.characters += outcome.characters
+            self._unflushed += outcome.quads
+            if self._unflushed >= FLUSH_EVERY_QUADS:
+                self.store.flush()
+                self._unflushed = 0
             if existed:
                 self.report.replaced += 1
             else:

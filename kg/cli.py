@@ -74,6 +74,12 @@ def cli(verbose: int) -> None:
 @click.option("--strict", is_flag=True, help="Stop at the first input that cannot be read.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.option(
+    "--force",
+    is_flag=True,
+    help="Extract every article again, even those already in the store unchanged "
+    "(after upgrading kg or changing the pipeline).",
+)
+@click.option(
     "-w",
     "--workers",
     type=click.IntRange(min=0),
@@ -82,17 +88,21 @@ def cli(verbose: int) -> None:
     help="Extraction processes (0: one per core); the graph is the same for any number.",
 )
 @handle_errors
-def build(paths: tuple[str, ...], store: Path, strict: bool, quiet: bool, workers: int) -> None:
+def build(
+    paths: tuple[str, ...], store: Path, strict: bool, quiet: bool, force: bool, workers: int
+) -> None:
     """Build files, folders or - (stdin) into the store.
 
     Reads .txt/.md pages (split into articles), .html, and .jsonl (one article a line:
-    id, text, title, date, source, url). Unchanged articles are skipped, changed ones replaced.
+    id, text, title, date, source, url). Unchanged articles are skipped (--force extracts them
+    again), changed ones replaced.
     Exit status 3 means the build finished but skipped some inputs (each is named).
 
     \b
     Examples:
       kg build seeds/
       kg build corpus.jsonl --store /data/news-kg --workers 0
+      kg build seeds/ --force               # re-extract after upgrading kg
       cat page.txt | kg build -
     """
     from kg.api import KnowledgeGraph
@@ -105,6 +115,7 @@ def build(paths: tuple[str, ...], store: Path, strict: bool, quiet: bool, worker
             checked = _checked(paths)
             graph = KnowledgeGraph(store)
             builder = graph.builder() if workers == 1 else parallel_builder(graph, workers)
+            builder.force = force
         except KeyboardInterrupt:
             stop.ignore_further()
             click.secho(

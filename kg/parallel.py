@@ -275,7 +275,7 @@ class ParallelRun:
         with tqdm(desc="Building", unit=" articles", disable=not progress, leave=False) as bar:
             for batch in batched(items, b.batch_size):
                 documents = b._keep_documents(batch)
-                todo = [d for d in documents if b.store.article_hash(d.id) != d.content_hash]
+                todo = b.to_extract(documents)
                 report.unchanged += len(documents) - len(todo)
                 bar.update(len(documents) - len(todo))
                 if todo:

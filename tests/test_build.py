@@ -90,6 +90,22 @@ def test_rebuild_is_idempotent_and_a_changed_article_is_replaced(
     names = graph.query("SELECT ?n WHERE { ?a schema:author/rdfs:label ?n }")
     assert "吴月晖" in {r["n"] for r in names} and "吴月辉" not in {r["n"] for r in names}
 
+    # --force extracts unchanged articles again (after an upgrade) and gives the same graph
+    graph.close()
+    del graph
+    after_change = canonical(store_path)
+    graph = KnowledgeGraph(store_path, nlp=nlp)
+    report = graph.build([pages], force=True)
+    assert report.unchanged == 0 and report.replaced >= 10 and report.added == 0
+    graph.close()
+    del graph
+
+    # the same graph, except that every article now names pages/ (not seeds/) as its file
+    def without_paths(lines: list[str]) -> list[str]:
+        return [line for line in lines if "#sourceFile>" not in line]
+
+    assert without_paths(canonical(store_path)) == without_paths(after_change)
+
 
 def test_remove_deletes_one_article(seeds_store: Path, tmp_path: Path) -> None:
     store_path = tmp_path / "store"
