@@ -58,6 +58,8 @@ def link(linker: Linker, text: str, ents: list[tuple[str, str]], article: str = 
         ("ＷＩＰＯ", "ORG", "WIPO"),
         ("“中国药登”", "ORG", "中国药登"),
         ("中国（新疆）", "PLACE", "中国(新疆)"),
+        ("金世纪集团公司", "ORG", "金世纪集团"),
+        ("集团公司", "ORG", "集团公司"),
     ],
 )
 def test_canonical_name(text: str, label: str, name: str) -> None:
@@ -165,6 +167,48 @@ def test_org_short_form_and_alias_table() -> None:
     assert links["星火科技@13"].iri == links["星火科技有限公司@0"].iri
     assert links["中科院@20"].iri == links["中国科学院@24"].iri == entity_iri("ORG", "中国科学院")
     assert {d.rule for d in linker.decisions} >= {"short-form", "gazetteer", "same-name", "new"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("北京市", "北京"),
+        ("北京", "北京"),
+        ("广东省", "广东"),
+        ("深圳市", "深圳"),
+        ("广西壮族自治区", "广西"),
+        ("新疆维吾尔自治区", "新疆"),
+        ("香港特别行政区", "香港"),
+        # negatives: ambiguous stems, districts and counties, a suffix the stem does not take
+        ("吉林省", "吉林省"),
+        ("吉林市", "吉林市"),
+        ("朝阳区", "朝阳区"),
+        ("番禺区", "番禺区"),
+        ("如东县", "如东县"),
+        ("海南州", "海南州"),
+        ("北京省", "北京省"),
+        ("广东市", "广东市"),
+        ("北京市海淀区", "北京市海淀区"),
+    ],
+)
+def test_place_names_drop_the_official_suffix_only_when_unambiguous(text: str, name: str) -> None:
+    assert canonical_name(text, "PLACE") == name
+    assert canonical_name(text, "ORG") == text  # place folding is for places only
+
+
+def test_place_with_and_without_suffix_is_one_entity() -> None:
+    linker = Linker()
+    text = "公司总部位于北京市。北京的分部。吉林省和吉林市。"
+    links = link(
+        linker,
+        text,
+        [("北京市", "PLACE"), ("北京", "PLACE"), ("吉林省", "PLACE"), ("吉林市", "PLACE")],
+    )
+    beijing = links["北京市@6"]
+    assert links["北京@10"].iri == beijing.iri == entity_iri("PLACE", "北京")
+    assert beijing.label == "北京"
+    assert "北京市" in beijing.aliases
+    assert links["吉林省@16"].iri != links["吉林市@20"].iri
 
 
 def test_common_names_stay_apart_across_articles() -> None:
