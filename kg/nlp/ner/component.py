@@ -140,10 +140,12 @@ class KgNer:
         nlp: Language | None = None,
         model_dir: str | None = None,  # a str: spaCy validates init settings with pydantic
     ) -> None:
-        """(Re)load the weights, from ``model_dir`` if given. The model is not trained here."""
-        if model_dir is not None:
+        """Load the weights (from ``model_dir`` if given). The model is not trained here."""
+        if model_dir is not None and Path(model_dir) != self.model_dir:
             self.model_dir = Path(model_dir)
-        self._model = NerModel.load(self.model_dir)
+            self._model = None
+        if self._model is None:  # already loaded on first use (e.g. labels): not twice
+            self._model = NerModel.load(self.model_dir)
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         """Copy the model files into ``path`` so ``spacy.load`` restores the same weights."""
