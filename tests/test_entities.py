@@ -349,13 +349,20 @@ def test_company_names_with_brackets(nlp: Language, text: str, model: Ents, expe
         ("达斯勒，星迪达斯的创始人", [("星迪达斯", "PERSON")], [("星迪达斯", "ORG")]),
         ("星秀雷敦的风景很美。", [("星秀雷敦", "PLACE")], [("星秀雷敦", "PLACE")]),
         ("张帆创办了星国第一所音乐学校。", [("星国", "PLACE")], [("星国", "PLACE")]),
+        # a person's name a company word follows is a company or brand
+        ("星秀丽旗下的箱包品牌", [("星秀丽", "PERSON")], [("星秀丽", "ORG")]),
+        ("星迪达斯品牌的球鞋", [("星迪达斯", "PERSON")], [("星迪达斯", "ORG")]),
+        ("张帆的公司在上海。", [("张帆", "PERSON")], [("张帆", "PERSON")]),
+        ("张帆表示公司很好。", [("张帆", "PERSON")], [("张帆", "PERSON")]),
     ],
 )
 def test_founded_names_are_orgs(nlp: Language, text: str, model: Ents, expected: Ents) -> None:
     assert run(nlp, text, model) == expected
 
 
-@pytest.mark.parametrize("name", ["公司", "我们公司", "该集团", "分公司"])
+@pytest.mark.parametrize(
+    "name", ["公司", "我们公司", "该集团", "分公司", "合资公司", "一所州立大学", "总部集团"]
+)
 def test_generic_org_nouns_are_not_names(nlp: Language, name: str) -> None:
     assert run(nlp, f"{name}成立于2003年。", [(name, "ORG")]) == []
 

@@ -365,6 +365,14 @@ def test_manufacturer_location_places_projects() -> None:
     assert ("中国天眼", "location", "贵州") in triples(doc)
     doc = make_doc("光启集团成立于2010年，总部位于深圳。", [("光启集团", "ORG"), ("深圳", "PLACE")])
     assert ("光启集团", "location", "深圳") in triples(doc)
+    # across a comma: the sentence's topic, not an ORG named in between
+    doc = make_doc(
+        "星微软件有限公司是由日本星野株式会社投资的独资公司，成立于1999年，位于沈阳。",
+        [("星微软件有限公司", "ORG"), ("日本星野株式会社", "ORG"), ("沈阳", "PLACE")],
+    )
+    assert {(r.subject.text, r.object.text) for r in by_predicate(doc, "location")} == {
+        ("星微软件有限公司", "沈阳")
+    }
     doc = make_doc("埃及首都开罗举办了展会。", [("埃及", "PLACE"), ("开罗", "PLACE")])
     (rel,) = by_predicate(doc, "containedInPlace")
     assert (rel.subject.text, rel.extractor) == ("开罗", "rule:place/capital")

@@ -237,7 +237,8 @@ _BODY_BEFORE_TITLE = re.compile(r"(?:党委|党组|党支部|党总支|纪委|�
 #: An ORG that is only a determiner and a generic head (公司, 我们公司, 该集团, 分公司): a common
 #: noun standing for some organisation, not its name.
 _GENERIC_ORG = re.compile(
-    r"(?:我们|我|本|该|此|这家|那家|这个|这|其|贵|各|全|总|母|子|分|上市|一家)?"
+    r"(?:我们|我|本|该|此|这家|那家|这个|这所|那所|这|其|贵|各|全|总|母|子|分|上市|一家|一所)?"
+    r"(?:合资|独资|外资|外商独资|中外合资|国有|民营|私营|州立|公立|私立|国立|总部|控股|股份)?"
     r"(?:公司|集团|企业|单位|机构|部门|工厂|厂|银行|医院|学校|大学|学院|中心|协会|学会|政府)"
 )
 
@@ -256,19 +257,24 @@ def title_spans(text: str, protected: Sequence[tuple[int, int]] = ()) -> list[tu
 #: (阿迪达斯的创始人): a model PLACE or PERSON there is an ORG.
 _FOUNDED_BEFORE = re.compile(r"(?:创立|创办|创建|组建|创设)(?:了|的)$")
 _FOUNDER_AFTER = re.compile(r"的?(?:联合)?(?:创始人|创办人|创建人)")
+#: What only follows a company or a brand (新秀丽旗下, 阿迪达斯品牌, …公司): a model PERSON there
+#: is an ORG (never 的公司: 张三的公司 is his company).
+_COMPANY_AFTER = re.compile(r"(?:旗下|品牌|集团|公司|股份有限公司|有限公司)")
 #: What may follow a whole name: punctuation, the end, or a function word.
 _NAME_END = re.compile(r"$|[，,。、；;：:（(）)“”！？!?\s]|[的是在于和与及并后]")
 
 
 def founded_orgs(text: str, candidates: Iterable[Candidate]) -> list[Candidate]:
-    """Relabel model PLACE/PERSON spans an organisation-founding cue marks as ORG."""
+    """Relabel model PLACE/PERSON spans an organisation-founding cue marks as ORG, and model
+    PERSON spans a company word follows (新秀丽旗下, 阿迪达斯品牌, 星火公司)."""
     out: list[Candidate] = []
     for cand in candidates:
         if cand.rule == MODEL_RULE and cand.label in ("PLACE", "PERSON"):
             before = _FOUNDED_BEFORE.search(text, max(0, cand.start - 3), cand.start)
             if before is not None and not _NAME_END.match(text, cand.end):
                 before = None  # 创办了中国第一所…学校: the place only describes what was founded
-            if before is not None or _FOUNDER_AFTER.match(text, cand.end):
+            company = cand.label == "PERSON" and _COMPANY_AFTER.match(text, cand.end)
+            if before is not None or company or _FOUNDER_AFTER.match(text, cand.end):
                 cand = Candidate(cand.start, cand.end, "ORG", cand.priority, cand.rule, cand.kb_id)
         out.append(cand)
     return out

@@ -115,6 +115,11 @@ def no_break(text: str) -> bool:
     return not any(ch in CLAUSE_END for ch in text) and "“" not in text and "”" not in text
 
 
+def opens_sentence(ctx: Context, mention: Mention, sentence: tuple[int, int]) -> bool:
+    """``mention`` is the first thing its sentence says (quotation marks aside): its topic."""
+    return ctx.text[sentence[0] : mention.start].strip('“”" ') == ""
+
+
 def nearest_person_before(mentions: list[Mention], *, stop_at_org: bool = True) -> Mention | None:
     """The last PERSON of ``mentions`` (``None`` past an ORG when ``stop_at_org``)."""
     for m in reversed(mentions):

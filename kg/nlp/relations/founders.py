@@ -24,6 +24,7 @@ from kg.nlp.relations.base import (
     Context,
     nearest_person_before,
     no_break,
+    opens_sentence,
     relation,
 )
 
@@ -108,7 +109,7 @@ def _topic_founder_title(
 ) -> list[Relation]:
     """广州揽胜广告有限公司是一家…公司，创始人李奥先生: the ORG opens the sentence and a later
     clause starts with 创始人 + PERSON, no other organisation named between."""
-    if i != 0 or ctx.text[sentence[0] : org.start].strip('“”" ') != "":
+    if i != 0 or not opens_sentence(ctx, org, sentence):
         return []
     for m in mentions[1:]:
         if m.label == "ORG":

@@ -7,7 +7,9 @@ Rules (extractor names after ``rule:``):
   复旦大学附属华山医院 → 复旦大学); the parent is a mention inside the child's span, not in
   ``doc.ents``. Chains are split one level at a time.
 - ``parent/list-shared`` (0.7): 北京大学人工智能研究院、集成电路学院 → 集成电路学院 → 北京大学.
-- ``location/headquarters`` (0.9; 0.85 across a comma): ORG … 总部位于/设在 PLACE.
+- ``location/headquarters`` (0.9; 0.85 across a comma): ORG … 总部位于/设在 PLACE. Across a
+  comma the subject is the ORG opening the sentence when there is one (not an ORG named in
+  between: X公司是由Y株式会社投资的…，位于 PLACE → X公司).
 - ``location/located-in`` (0.8; 0.75 across a comma): ORG/PROJECT/EVENT 位于/坐落于/地处/落户/
   创立于 PLACE;
   ``location/located-place-of`` (0.85): 位于 PLACE 的 ORG/PROJECT/EVENT (位于广东的江门中微子实验).
@@ -31,7 +33,7 @@ import itertools
 import re
 
 from kg.nlp.records import Mention, Relation
-from kg.nlp.relations.base import CLAUSE_END, Context, relation
+from kg.nlp.relations.base import CLAUSE_END, Context, opens_sentence, relation
 from kg.nlp.relations.dates import find_dates
 from kg.nlp.relations.lexicon import (
     PARENT_CUES,
@@ -176,7 +178,20 @@ def extract_locations(ctx: Context) -> list[Relation]:
                 conf = 0.9 if hq else 0.8
             else:
                 clause = re.split(r"[，,]", gap)[-1].strip()
-                if "。" in gap or "“" in gap or clause not in ("", "现", "目前", "其", "公司"):
+                topic = mentions[0]
+                if (
+                    topic is not subject
+                    and topic.label == "ORG"
+                    and opens_sentence(ctx, topic, sentence)
+                ):
+                    # a later clause speaks of the sentence's topic, not of an ORG named in
+                    # between (…公司是由日本X株式会社投资的…公司，成立于1999年，位于…)
+                    subject = topic
+                    gap = ctx.text[subject.end : cue_at]
+                    clause = re.split(r"[，,]", gap)[-1].strip()
+                elif "“" in gap:
+                    continue
+                if "。" in gap or clause not in ("", "现", "目前", "其", "公司"):
                     continue
                 conf = 0.85 if hq else 0.75
             extractor = "location/headquarters" if hq else "location/located-in"
