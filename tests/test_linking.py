@@ -60,6 +60,15 @@ def link(linker: Linker, text: str, ents: list[tuple[str, str]], article: str = 
         ("中国（新疆）", "PLACE", "中国(新疆)"),
         ("金世纪集团公司", "ORG", "金世纪集团"),
         ("集团公司", "ORG", "集团公司"),
+        ("嘉媚乐公司", "ORG", "嘉媚乐"),
+        ("星火科技有限公司", "ORG", "星火科技有限公司"),
+        ("星火股份公司", "ORG", "星火股份公司"),
+        ("中国黄金总公司", "ORG", "中国黄金总公司"),
+        ("星火分公司", "ORG", "星火分公司"),
+        ("北京公司", "ORG", "北京公司"),
+        ("北京市公司", "ORG", "北京市公司"),
+        ("美国公司", "ORG", "美国公司"),
+        ("甲公司", "ORG", "甲公司"),
     ],
 )
 def test_canonical_name(text: str, label: str, name: str) -> None:

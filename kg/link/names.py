@@ -10,7 +10,10 @@ write ``2025 年``), strips surrounding quotes and brackets, and then by type:
   ``“千问”大模型`` → ``千问``; ``天问二号`` keeps its 号 (it is part of the name).
 - PERSON: every middle-dot variant becomes ``·`` (``卡斯滕・芬克`` → ``卡斯滕·芬克``).
 - ORG: brackets and quotes folded, a trailing ``的`` or list mark removed; ``X集团公司`` is
-  ``X集团`` (the same group: 金世纪集团公司 / 金世纪集团).
+  ``X集团`` (the same group: 金世纪集团公司 / 金世纪集团) and a bare ``X公司`` is ``X``
+  (嘉媚乐公司 / 嘉媚乐, 苹果公司 / 苹果) — not a legal form (有限公司, 股份公司), not a
+  unit (总公司, 分公司, 子公司), not a place's company (北京公司, 美国公司), not a one-character
+  ``X``.
 - PLACE: the official administrative suffix of a province, municipality, autonomous region,
   special administrative region or listed prefecture-level city is dropped (:func:`place_core`):
   ``北京市`` → ``北京``, ``广东省`` → ``广东``, ``广西壮族自治区`` → ``广西``, ``香港特别行政区`` →
@@ -97,6 +100,18 @@ _REGIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: ``X公司`` where ``公司`` is only a class noun (X: two characters at least, no legal form or
+#: unit before it).
+_BARE_COMPANY = re.compile(r".{2,}(?<!有限)(?<!股份)(?<!责任)(?<!集团)(?<![总分子母本该])公司")
+
+
+def _is_place_stem(name: str) -> bool:
+    from kg.nlp.relations.place_names import COUNTRIES, PLACE_PREFIXES
+
+    core = place_core(name)
+    return core in PLACE_PREFIXES or core in COUNTRIES or core in _CITIES or core != name
+
+
 def place_core(name: str) -> str:
     """``name`` without the official administrative suffix its stem takes (北京市 → 北京,
     广东省 → 广东, 广西壮族自治区 → 广西); any other name unchanged (吉林省, 朝阳区, 海南州)."""
@@ -172,8 +187,9 @@ def canonical_name(text: str, label: str) -> str:
         name = _DOTS.sub("·", name).strip("·")
     elif label == "ORG":
         name = re.sub(r"的$", "", name)
-        if name.endswith("集团公司") and len(name) > 5:
-            name = name[:-2]
+        group = name.endswith("集团公司") and len(name) > 5
+        if group or (_BARE_COMPANY.fullmatch(name) and not _is_place_stem(name[:-2])):
+            name = name[:-2]  # X集团公司 → X集团, X公司 → X
     elif label == "PLACE":
         name = place_core(name)
     return name.strip(_QUOTES + " ") or name
