@@ -741,3 +741,13 @@ def test_no_position_for_the_person_replaced() -> None:
         [("梁明", "PERSON"), ("余林", "PERSON"), ("星火酒业股份有限公司", "ORG")],
     )
     assert "余林" not in {r.subject.text for r in by_predicate(doc, "worksFor")}
+
+
+def test_duie_headquarters_are_companies_only() -> None:
+    from kg.nlp.relations.evaluate import duie_predicate, is_enterprise_name
+
+    assert is_enterprise_name("星火科技有限公司") and is_enterprise_name("星野集团")
+    assert not is_enterprise_name("雷丁大学") and not is_enterprise_name("泉水村委会")
+    kwargs = {"subject_label": "ORG", "extractor": "rule:location/located-in"}
+    assert duie_predicate("location", subject="星火科技有限公司", **kwargs) == "总部地点"
+    assert duie_predicate("location", subject="星火小学", **kwargs) is None

@@ -9,7 +9,10 @@ for it; other ``alternateName`` values (English full names, 原名, 又称, peop
 not DuIE 简称. Locations read from a company's own name (``rule:location/name-prefix``:
 青岛…有限公司 → 青岛) are left out of 总部地点 by default: DuIE labels them in only a minority of
 the sentences where they hold, so the score would measure the annotation, not the rule
-(``include_name_prefix=True`` scores them).
+(``include_name_prefix=True`` scores them). DuIE's 总部地点 is a company's (subject type 企业):
+the location of an ORG whose name says it is a school, hospital, government body, village or
+museum (雷丁大学位于英格兰, 泉水村委会位于九龙镇) is a true ``location`` but no 总部地点
+(:func:`is_enterprise_name`).
 
 Three modes: ``build`` (:func:`store_predictions`, driven by ``bench/relations_duie.py``) builds
 the sentences as a JSONL file with ``KnowledgeGraph.build`` and reads the relations back from
@@ -27,6 +30,7 @@ are about entities DuIE did not annotate for that predicate).
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -217,6 +221,19 @@ class Prediction:
         return gold[0] == self.predicate and gold[1] in self.subject and gold[2] in self.obj
 
 
+#: How the names of organisations that are not companies end (DuIE's 总部地点 is a company's).
+_NOT_ENTERPRISE = re.compile(
+    r"(?:大学|学院|分校|学校|小学|中学|一中|二中|医院|卫生院|政府|委员会|村委会|居委会|村|镇|乡|"
+    r"办事处|驻京办|博物馆|图书馆|纪念馆|寺|庙|教堂|公园|法院|检察院|公安局|派出所)$"
+)
+
+
+def is_enterprise_name(name: str) -> bool:
+    """``name`` may be a company's: it does not end in a school, hospital, public body, village
+    or museum word (an empty name is not judged)."""
+    return _NOT_ENTERPRISE.search(name) is None
+
+
 def duie_predicate(
     predicate: str,
     *,
@@ -236,7 +253,7 @@ def duie_predicate(
     if predicate == "worksFor":
         return "董事长" if title and _is_chair(title) else None
     if predicate == "location":
-        if subject_label != "ORG":
+        if subject_label != "ORG" or not is_enterprise_name(subject):
             return None
         if not include_name_prefix and extractor == "rule:location/name-prefix":
             return None
