@@ -361,7 +361,34 @@ def test_founded_names_are_orgs(nlp: Language, text: str, model: Ents, expected:
 
 
 @pytest.mark.parametrize(
-    "name", ["公司", "我们公司", "该集团", "分公司", "合资公司", "一所州立大学", "总部集团"]
+    ("text", "expected"),
+    [
+        ("星猴麻辣烫餐饮有限公司，创立于1999年。", [("星猴麻辣烫餐饮有限公司", "ORG")]),
+        ("2010年，张帆成立了“南京星壁贸易有限公司”。", [("南京星壁贸易有限公司", "ORG")]),
+        ("公司宣布收购星火科技有限公司的股份。", [("星火科技有限公司", "ORG")]),
+        # too short or generic: no name
+        ("这家科技有限公司很好。", []),
+        ("一家有限公司成立了。", []),
+    ],
+)
+def test_company_names_ending_in_a_legal_form(nlp: Language, text: str, expected: Ents) -> None:
+    assert [e for e in run(nlp, text) if e[1] == "ORG"] == expected
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "公司",
+        "我们公司",
+        "该集团",
+        "分公司",
+        "合资公司",
+        "一所州立大学",
+        "总部集团",
+        "公司总部",
+        "这家科技有限公司",
+        "科技有限公司",
+    ],
 )
 def test_generic_org_nouns_are_not_names(nlp: Language, name: str) -> None:
     assert run(nlp, f"{name}成立于2003年。", [(name, "ORG")]) == []

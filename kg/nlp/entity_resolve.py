@@ -239,7 +239,9 @@ _BODY_BEFORE_TITLE = re.compile(r"(?:党委|党组|党支部|党总支|纪委|�
 _GENERIC_ORG = re.compile(
     r"(?:我们|我|本|该|此|这家|那家|这个|这所|那所|这|其|贵|各|全|总|母|子|分|上市|一家|一所)?"
     r"(?:合资|独资|外资|外商独资|中外合资|国有|民营|私营|州立|公立|私立|国立|总部|控股|股份)?"
-    r"(?:公司|集团|企业|单位|机构|部门|工厂|厂|银行|医院|学校|大学|学院|中心|协会|学会|政府)"
+    r"(?:科技|技术|实业|投资|贸易|网络|信息|文化|传媒|电子|发展|咨询|管理|服务|商贸|控股){0,3}"
+    r"(?:股份有限公司|有限责任公司|有限公司|公司|集团|企业|单位|机构|部门|工厂|厂|银行|医院|学校|"
+    r"大学|学院|中心|协会|学会|政府)(?:总部)?"
 )
 
 
@@ -356,17 +358,51 @@ def bracketed_names(text: str, model_spans: Sequence[Candidate]) -> list[Candida
         if match.start() in ends:
             start = ends[match.start()].start
         else:
-            head = _NAME_BEFORE_BRACKET.search(text, max(0, match.start() - 12), match.start())
-            if head is not None:
-                start = head.start()
-                while start < match.start() and (
-                    any(ch in STOP_CHARS for ch in text[start : match.start()])
-                    or (start > 0 and text[start - 1] not in _CLAUSE_START | STOP_CHARS)
-                ):
-                    start += 1
-                start = start if match.start() - start >= 2 else None
+            start = _head_start(text, match.start(), 2)
         if start is not None:
             found.append(Candidate(start, match.end(), "ORG", P_GAZETTEER, "bracket_name"))
+    return found
+
+
+def _head_start(text: str, end: int, shortest: int) -> int | None:
+    """Where a name ending at ``end`` starts: after the clause break or function word before
+    it, at most 12 characters back (``None`` when that leaves fewer than ``shortest``)."""
+    head = _NAME_BEFORE_BRACKET.search(text, max(0, end - 12), end)
+    if head is None:
+        return None
+    start = head.start()
+    while start < end and (
+        any(ch in STOP_CHARS for ch in text[start:end])
+        or (start > 0 and text[start - 1] not in _CLAUSE_START | STOP_CHARS)
+    ):
+        start += 1
+    for verb in _VERB_BEFORE_NAME.finditer(text, start, end):
+        start = verb.end()
+    return start if end - start >= shortest else None
+
+
+#: A company's legal form (…有限公司, …株式会社): the end of a whole name.
+_LEGAL_FORM = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|株式会社)")
+#: Verbs that may stand right before a company name with no break (公司宣布收购星火科技有限公司):
+#: the name starts after the last of them.
+_VERB_BEFORE_NAME = re.compile(
+    r"收购|并购|成立|创办|创立|创建|组建|设立|加入|入股|担任|出任|任职|就职|供职|携手|通过|"
+    r"旗下|下属|全资|起诉|来自|隶属|宣布|表示|签约|签署|决定"
+)
+
+
+def legal_form_names(text: str, model_spans: Sequence[Candidate]) -> list[Candidate]:
+    """Company names ending in a legal form (瘦猴麻辣烫餐饮有限公司) that no model span ends
+    with: from the clause break or function word before them (three characters of name at
+    least, a leading verb left out: 收购星火科技有限公司)."""
+    ends = {c.end for c in model_spans if c.label != "PERSON"}
+    found: list[Candidate] = []
+    for match in _LEGAL_FORM.finditer(text):
+        if match.end() in ends:
+            continue
+        start = _head_start(text, match.start(), 3)
+        if start is not None and not is_generic_org(text[start : match.end()]):
+            found.append(Candidate(start, match.end(), "ORG", P_GAZETTEER, "legal_form_name"))
     return found
 
 
@@ -469,6 +505,7 @@ def match_entities(
     if gazetteer is not None:
         candidates += gazetteer_candidates(text, gazetteer)
     candidates += bracketed_names(text, candidates)
+    candidates += legal_form_names(text, candidates)
     candidates = [c for c in candidates if _aligned(text, c.start, c.end)]
     if repair_org:
         people = [(c.start, c.end) for c in model_spans if c.label == "PERSON"]
