@@ -751,3 +751,29 @@ def test_duie_headquarters_are_companies_only() -> None:
     kwargs = {"subject_label": "ORG", "extractor": "rule:location/located-in"}
     assert duie_predicate("location", subject="星火科技有限公司", **kwargs) == "总部地点"
     assert duie_predicate("location", subject="星火小学", **kwargs) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "ents", "expected"),
+    [
+        # the title after the alias bracket of the organisation
+        (
+            "星福油脂股份有限公司（以下简称“星福公司”）董事长崔星福出席。",
+            [("星福油脂股份有限公司", "ORG"), ("星福公司", "ORG"), ("崔星福", "PERSON")],
+            {("崔星福", "worksFor", "星福公司|董事长")},
+        ),
+        # ORG + person + title, a verb after the title
+        (
+            "星安科技股份有限公司俞星德董事长推出新品。",
+            [("星安科技股份有限公司", "ORG"), ("俞星德", "PERSON")],
+            {("俞星德", "worksFor", "星安科技股份有限公司|董事长")},
+        ),
+        # negative: the title goes on (董事长助理), no position for 王兰凤
+        ("星火银行王兰凤董事长助理表示。", [("星火银行", "ORG"), ("王兰凤", "PERSON")], set()),
+    ],
+)
+def test_positions_around_alias_brackets_and_after_names(
+    text: str, ents: list[tuple[str, str]], expected: set[tuple[str, str, str]]
+) -> None:
+    found = {t for t in triples(make_doc(text, ents)) if t[1] == "worksFor"}
+    assert found == expected

@@ -11,7 +11,8 @@ Rules (extractor names after ``rule:``):
   张三是清华大学教授; 0.75 with nothing between (谭旭光潍柴动力股份有限公司董事长).
 - ``position/person-appointed-org-title`` (0.85): 张三担任/出任/任/兼任 + ORG + title (not the
   person replaced: 梁金辉接替余林，出任…).
-- ``position/org-person-title`` (0.8): 苏州银行王兰凤董事长.
+- ``position/org-person-title`` (0.8): 苏州银行王兰凤董事长(表示/在…) — the title ends the
+  clause or a verb follows it.
 - ``position/anaphor-title-person`` (0.7): 该公司/该行/该校 + title + PERSON → the last ORG of
   the last few sentences whose name ends with a matching head (…公司/…集团, …银行, …大学).
 - ``position/title-list-before`` (0.75): 中信资本董事长、金拱门公司董事会主席张懿宸 — the person
@@ -72,9 +73,14 @@ _CLAUSE_APPOINTED = re.compile(
 )
 #: A clause that is only ORG + title: 梁庆德，1937年生于广东顺德，广东格兰仕集团有限公司董事长.
 _CLAUSE_BARE = re.compile(r"[，,；;]\s*$")
-#: Between an organisation and its title: an alias bracket (（以下简称“瑞福公司”）) may sit there.
-_GAP_BRACKET = re.compile(r"^[（(][^）)]{0,30}[）)]")
+#: Between an organisation and its title: an alias bracket (（以下简称“瑞福公司”）) may sit there,
+#: or only its end when the organisation is the alias inside it (简称“瑞福公司”）董事长).
+_GAP_BRACKET = re.compile(r"^(?:[（(][^）)]{0,30}[）)]|[”\"’」』]?[）)])")
 _APPOSITION = re.compile(r"^(?:[，,（(]\s*(?:现任|现为|系|为|是)?|是|系|现为|\s+)$")
+
+
+#: What may follow a title written after the name (苏州银行王兰凤董事长表示, …董事长推出…).
+_VERB_AFTER_TITLE = "表示|说|称|介绍|指出|认为|强调|透露|推出|发表|出席|会见|致辞|讲话|带领|率领|率队|在|向|对|为|就"
 
 
 def _clean_gap(gap: str) -> str:
@@ -166,7 +172,7 @@ def extract_positions(ctx: Context) -> list[Relation]:
             # ORG + PERSON + title (苏州银行王兰凤董事长)
             if prev is not None and prev.label == "ORG" and prev.end == person.start:
                 tail = re.match(
-                    f"^({TITLE_PATTERN})(?=$|[，,、。；和与一先女（(])",
+                    f"^({TITLE_PATTERN})(?=$|[，,、。；和与一先女（(]|{_VERB_AFTER_TITLE})",
                     ctx.text[person.end : sentence[1]],
                 )
                 if tail and is_title(tail.group(1)):
