@@ -232,11 +232,14 @@ def extract_to_shards(
     return report.shards
 
 
-def load_shards(store: Store, shards: Iterable[str | Path]) -> int:
+def load_shards(store: Store, shards: Iterable[str | Path], *, optimize: bool = True) -> int:
     """Bulk-load N-Quads shards; each article's old graph (if any) is dropped first.
 
     Returns the number of article graphs loaded. Oxigraph's bulk loader is not transactional:
-    load into a store nobody else is reading, and re-run on failure (it is idempotent).
+    load into a store nobody else is reading, and re-run on failure (it is idempotent). The
+    shards are kg's own output, so they are loaded without re-validating every IRI and literal
+    (``lenient``, ~25% faster); ``optimize`` compacts the store once at the end, which keeps
+    later single-article updates as cheap as in a store built article by article.
     """
     loaded = 0
     for shard in shards:
@@ -245,9 +248,11 @@ def load_shards(store: Store, shards: Iterable[str | Path]) -> int:
         names = graphs.read_text(encoding="utf-8").split() if graphs.exists() else []
         for name in names:
             store.remove_graph(ox.NamedNode(name))
-        store.bulk_load(path, format=ox.RdfFormat.N_QUADS)
+        store.bulk_load(path, format=ox.RdfFormat.N_QUADS, lenient=True)
         loaded += len(names)
     store.flush()
+    if optimize and loaded:
+        store.optimize()
     return loaded
 
 
