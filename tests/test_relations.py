@@ -777,3 +777,30 @@ def test_positions_around_alias_brackets_and_after_names(
 ) -> None:
     found = {t for t in triples(make_doc(text, ents)) if t[1] == "worksFor"}
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "ents", "expected"),
+    [
+        (
+            "余星星，资深导演，毕业于星光学校，于2002年创立星界制作有限公司。",
+            [("余星星", "PERSON"), ("星光学校", "ORG"), ("星界制作有限公司", "ORG")],
+            {("星界制作有限公司", "founder", "余星星")},
+        ),
+        # another person before the ORG, or a mention in the founding clause: not the topic's
+        (
+            "余星星，与李星合作，于2002年创立星界制作有限公司。",
+            [("余星星", "PERSON"), ("李星", "PERSON"), ("星界制作有限公司", "ORG")],
+            {("星界制作有限公司", "founder", "李星")},
+        ),
+        (
+            "余星星，资深导演，星光学校于2002年创立星界制作有限公司。",
+            [("余星星", "PERSON"), ("星光学校", "ORG"), ("星界制作有限公司", "ORG")],
+            set(),
+        ),
+    ],
+)
+def test_founder_is_the_sentence_topic(
+    text: str, ents: list[tuple[str, str]], expected: set[tuple[str, str, str]]
+) -> None:
+    assert {t for t in triples(make_doc(text, ents)) if t[1] == "founder"} == expected

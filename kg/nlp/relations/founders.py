@@ -9,6 +9,8 @@ positions in :mod:`.positions`):
   ORG（…），是由张三创立的; ORG成立于2005年，由张三创立 (ORG opening the sentence, nothing named
   before the 由 clause).
 - ``founder/person-founded-the-org`` (0.85): 1916年由张謇创办的 ORG.
+- ``founder/topic-person-founded`` (0.7): 余蒨蒨，…导演，…，于2002年创立 ORG (the PERSON opening
+  the sentence, no other person before the ORG, nothing named in the founding clause).
 - ``founder/topic-title`` (0.75): ORG是一家…公司，创始人张三 (ORG opening the sentence, the first
   person named after it, no other ORG between).
 """
@@ -48,7 +50,9 @@ def extract_founders(ctx: Context) -> list[Relation]:
             before = ctx.text[sentence[0] : org.start]
             if _FOUNDED.search(before):
                 person = nearest_person_before(mentions[:i])
-                if person is not None:
+                if person is None:
+                    out += _topic_person_founded(ctx, org, mentions[:i], sentence)
+                else:
                     gap = ctx.text[person.end : org.start]
                     if (
                         "由" not in gap
@@ -119,6 +123,28 @@ def _topic_founder_title(
                 return [relation(org, "founder", m, sentence, "founder/topic-title", 0.75)]
             return []
     return []
+
+
+#: A later clause whose subject is the sentence's topic: …，于2002年创立 ORG.
+_TOPIC_FOUNDED_CLAUSE = re.compile(
+    r"[，,；;]\s*(?:又|并|后|随后|之后|还|也|先后|曾|于[^，。；“”]{1,12}?|在[^，。；“”]{1,8}?)*"
+    r"(?:一手|联合|共同)?(?:创办|创立|创建|创设)了?$"
+)
+
+
+def _topic_person_founded(
+    ctx: Context, org: Mention, before: list[Mention], sentence: tuple[int, int]
+) -> list[Relation]:
+    """余蒨蒨，中国台湾资深女导演，…，于2002年创立 ORG: the PERSON opening the sentence, the
+    only person before, founded the ORG a later clause names (no mention in that clause)."""
+    if not before or before[0].label != "PERSON" or not opens_sentence(ctx, before[0], sentence):
+        return []
+    if any(m.label == "PERSON" for m in before[1:]):
+        return []
+    clause = _TOPIC_FOUNDED_CLAUSE.search(ctx.text, sentence[0], org.start)
+    if clause is None or any(m.end > clause.start() for m in before):
+        return []
+    return [relation(org, "founder", before[0], sentence, "founder/topic-person-founded", 0.7)]
 
 
 #: Right after the organisation (an alias bracket may sit between): （是）由 / 是.
