@@ -753,54 +753,49 @@ def test_duie_headquarters_are_companies_only() -> None:
     assert duie_predicate("location", subject="星火小学", **kwargs) is None
 
 
-@pytest.mark.parametrize(
-    ("text", "ents", "expected"),
-    [
-        # the title after the alias bracket of the organisation
-        (
-            "星福油脂股份有限公司（以下简称“星福公司”）董事长崔星福出席。",
-            [("星福油脂股份有限公司", "ORG"), ("星福公司", "ORG"), ("崔星福", "PERSON")],
-            {("崔星福", "worksFor", "星福公司|董事长")},
-        ),
-        # ORG + person + title, a verb after the title
-        (
-            "星安科技股份有限公司俞星德董事长推出新品。",
-            [("星安科技股份有限公司", "ORG"), ("俞星德", "PERSON")],
-            {("俞星德", "worksFor", "星安科技股份有限公司|董事长")},
-        ),
-        # negative: the title goes on (董事长助理), no position for 王兰凤
-        ("星火银行王兰凤董事长助理表示。", [("星火银行", "ORG"), ("王兰凤", "PERSON")], set()),
-    ],
-)
-def test_positions_around_alias_brackets_and_after_names(
-    text: str, ents: list[tuple[str, str]], expected: set[tuple[str, str, str]]
-) -> None:
-    found = {t for t in triples(make_doc(text, ents)) if t[1] == "worksFor"}
-    assert found == expected
+_POSITION_CASES = [
+    # the title after the alias bracket of the organisation
+    (
+        "星福油脂股份有限公司（以下简称“星福公司”）董事长崔星福出席。",
+        [("星福油脂股份有限公司", "ORG"), ("星福公司", "ORG"), ("崔星福", "PERSON")],
+        {("崔星福", "worksFor", "星福公司|董事长")},
+    ),
+    # ORG + person + title, a verb after the title
+    (
+        "星安科技股份有限公司俞星德董事长推出新品。",
+        [("星安科技股份有限公司", "ORG"), ("俞星德", "PERSON")],
+        {("俞星德", "worksFor", "星安科技股份有限公司|董事长")},
+    ),
+    # negative: the title goes on (董事长助理), no position for 王兰凤
+    ("星火银行王兰凤董事长助理表示。", [("星火银行", "ORG"), ("王兰凤", "PERSON")], set()),
+]
+_FOUNDER_CASES = [
+    (
+        "余星星，资深导演，毕业于星光学校，于2002年创立星界制作有限公司。",
+        [("余星星", "PERSON"), ("星光学校", "ORG"), ("星界制作有限公司", "ORG")],
+        {("星界制作有限公司", "founder", "余星星")},
+    ),
+    # another person before the ORG, or a mention in the founding clause: not the topic's
+    (
+        "余星星，与李星合作，于2002年创立星界制作有限公司。",
+        [("余星星", "PERSON"), ("李星", "PERSON"), ("星界制作有限公司", "ORG")],
+        {("星界制作有限公司", "founder", "李星")},
+    ),
+    (
+        "余星星，资深导演，星光学校于2002年创立星界制作有限公司。",
+        [("余星星", "PERSON"), ("星光学校", "ORG"), ("星界制作有限公司", "ORG")],
+        set(),
+    ),
+]
 
 
 @pytest.mark.parametrize(
-    ("text", "ents", "expected"),
-    [
-        (
-            "余星星，资深导演，毕业于星光学校，于2002年创立星界制作有限公司。",
-            [("余星星", "PERSON"), ("星光学校", "ORG"), ("星界制作有限公司", "ORG")],
-            {("星界制作有限公司", "founder", "余星星")},
-        ),
-        # another person before the ORG, or a mention in the founding clause: not the topic's
-        (
-            "余星星，与李星合作，于2002年创立星界制作有限公司。",
-            [("余星星", "PERSON"), ("李星", "PERSON"), ("星界制作有限公司", "ORG")],
-            {("星界制作有限公司", "founder", "李星")},
-        ),
-        (
-            "余星星，资深导演，星光学校于2002年创立星界制作有限公司。",
-            [("余星星", "PERSON"), ("星光学校", "ORG"), ("星界制作有限公司", "ORG")],
-            set(),
-        ),
-    ],
+    ("predicate", "text", "ents", "expected"),
+    [("worksFor", *case) for case in _POSITION_CASES]
+    + [("founder", *case) for case in _FOUNDER_CASES],
 )
-def test_founder_is_the_sentence_topic(
-    text: str, ents: list[tuple[str, str]], expected: set[tuple[str, str, str]]
+def test_positions_and_founders_in_context(
+    predicate: str, text: str, ents: list[tuple[str, str]], expected: set[tuple[str, str, str]]
 ) -> None:
-    assert {t for t in triples(make_doc(text, ents)) if t[1] == "founder"} == expected
+    """A title after an alias bracket or after the name; the founder as the sentence's topic."""
+    assert {t for t in triples(make_doc(text, ents)) if t[1] == predicate} == expected
