@@ -420,6 +420,43 @@ def test_founding_dates() -> None:
     assert by_predicate(doc, "foundingDate") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "ents", "expected"),
+    [
+        ("星利实业集团股份有限公司创始于1993年。", [("星利实业集团股份有限公司", "ORG")], "1993"),
+        ("星家装饰工程有限公司创牌于1995年。", [("星家装饰工程有限公司", "ORG")], "1995"),
+        (
+            "星通创富担保有限公司于2007年经国家工商行政总局批准成立，注册资本一亿元。",
+            [("星通创富担保有限公司", "ORG")],
+            "2007",
+        ),
+        (
+            "星道投资有限公司在2014年6月3日正式在南宁成立。",
+            [("星道投资有限公司", "ORG")],
+            "2014-06-03",
+        ),
+        # an alias bracket with quotes is no break
+        (
+            "星华玻璃股份有限公司（中文简称“星华玻璃”）成立于1983年。",
+            [("星华玻璃股份有限公司", "ORG"), ("星华玻璃", "ORG")],
+            "1983",
+        ),
+        # across a comma: the sentence's topic, not an ORG named in between
+        (
+            "星微软件有限公司是由星野株式会社投资的独资公司，成立于1999年。",
+            [("星微软件有限公司", "ORG"), ("星野株式会社", "ORG")],
+            "1999",
+        ),
+    ],
+)
+def test_founding_date_cues_and_subjects(
+    text: str, ents: list[tuple[str, str]], expected: str
+) -> None:
+    assert [
+        (r.subject.text, r.value) for r in by_predicate(make_doc(text, ents), "foundingDate")
+    ] == [(ents[0][0], expected)]
+
+
 def test_founding_date_skips_brackets() -> None:
     text = "星火科技有限公司（其前身为星火电子厂），成立于2001年4月28日。"
     doc = make_doc(text, [("星火科技有限公司", "ORG"), ("星火电子厂", "ORG")])

@@ -24,7 +24,10 @@ Rules (extractor names after ``rule:``):
   成立, 成立于 DATE 的 ORG, 自 DATE 成立以来，ORG; ``founding/date-then-org`` (0.85):
   DATE，ORG 成立;
   ``founding/date-verb-org`` (0.75): DATE，张三在上海创办了 ORG. Not when the verb has another
-  object (1999年组建我院教育系). The value is ISO ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+  object (1999年组建我院教育系). Cues include 创始于/创牌于/起家于, ORG于 DATE 经…批准成立 and
+  ORG在 DATE 正式在…成立; an alias bracket between the ORG and the cue is no break; across a
+  comma the subject is the ORG opening the sentence when one does. The value is ISO ``YYYY``,
+  ``YYYY-MM`` or ``YYYY-MM-DD``.
 """
 
 from __future__ import annotations
@@ -54,11 +57,12 @@ _MADE = re.compile(
 _MADE_BY = re.compile(r"^[”’」]?(?:号|火箭|运载火箭)?(?:是|系)?由$")
 _MADE_BY_VERB = re.compile(r"^(?:自主|独立|联合|负责)?(?:研制|研发|生产|制造|设计|开发|打造|推出)")
 _FOUND_BEFORE = re.compile(
-    r"(?:成立|创立|创建|创办|组建|始建|始创|建立|注册成立|创设|创业|诞生|创)"
+    r"(?:成立|创立|创建|创办|组建|始建|始创|创始|建立|注册成立|创设|创业|诞生|创牌|起家|创)"
     r"(?:于|时间为|时间是|日期为)[：:]?\s*$"
 )
 _FOUND_AFTER = re.compile(
-    r"^\s*(?:在[^，。；“”]{1,20}?)?(?:正式|注册|登记|宣告|挂牌|合并)*"
+    r"^\s*(?:正式)?(?:在[^，。；“”]{1,30}?|经[^，。；“”]{1,20}?(?:批准|核准))?"
+    r"(?:正式|注册|登记|宣告|挂牌|合并)*"
     r"(?:成立|创立|创建|创办|组建|建立)(?!\d|[一二三四五六七八九十]+周年)"
 )
 #: After the founding verb: the clause ends (or 的/以来/时 …), so the verb has no other object.
@@ -78,6 +82,17 @@ def _names_the_subject(ctx: Context, org: Mention, pos: int) -> bool:
     between = ctx.text[org.end : pos]
     opened = ctx.text[max(0, org.start - 30) : org.start]
     return not (re.search(r"[（(][^）)]*$", opened) and re.search(r"^[^（(]*[）)]", between))
+
+
+#: An alias or note bracket after a name (（中文简称“耀皮玻璃”，…）): no break in the clause.
+_BRACKETED = re.compile(r"[（(][^（()）]{0,60}[)）]")
+
+
+def _topic_org(ctx: Context, mentions: list[Mention], sentence: tuple[int, int]) -> Mention | None:
+    """The ORG opening the sentence (its topic), if one does; ``mentions`` are the sentence's."""
+    if mentions and mentions[0].label == "ORG" and opens_sentence(ctx, mentions[0], sentence):
+        return mentions[0]
+    return None
 
 
 def _no_break(text: str) -> bool:
@@ -178,12 +193,8 @@ def extract_locations(ctx: Context) -> list[Relation]:
                 conf = 0.9 if hq else 0.8
             else:
                 clause = re.split(r"[，,]", gap)[-1].strip()
-                topic = mentions[0]
-                if (
-                    topic is not subject
-                    and topic.label == "ORG"
-                    and opens_sentence(ctx, topic, sentence)
-                ):
+                topic = _topic_org(ctx, mentions, sentence)
+                if topic is not None and topic is not subject:
                     # a later clause speaks of the sentence's topic, not of an ORG named in
                     # between (…公司是由日本X株式会社投资的…公司，成立于1999年，位于…)
                     subject = topic
@@ -392,11 +403,17 @@ def extract_founding_dates(ctx: Context) -> list[Relation]:
                 if not preceding:
                     continue
                 subject = preceding[-1]
-                gap = ctx.text[subject.end : start]
-                if "“" in gap or "。" in gap:
-                    continue
+                gap = _BRACKETED.sub("", ctx.text[subject.end : start])
                 if not _no_break(gap):
                     conf = 0.8
+                    topic = _topic_org(ctx, orgs, sentence)
+                    if topic is not None and topic is not subject:
+                        # a later clause is about the sentence's topic, not an ORG named in
+                        # between (X公司是由Y株式会社投资的…公司，成立于1999年)
+                        subject = topic
+                        gap = _BRACKETED.sub("", ctx.text[subject.end : start])
+                if "“" in gap or "。" in gap:
+                    continue
             out.append(
                 relation(
                     subject,
