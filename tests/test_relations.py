@@ -414,6 +414,8 @@ def test_founding_dates() -> None:
     assert ("云帆公司", "foundingDate", "2015-08") in triples(doc)
     doc = make_doc("星火科技2019年组建了研发团队。", [("星火科技", "ORG")])
     assert by_predicate(doc, "foundingDate") == []
+    doc = make_doc("1993年，张三的星恒集团成立新部门。", [("张三", "PERSON"), ("星恒集团", "ORG")])
+    assert by_predicate(doc, "foundingDate") == []
     doc = make_doc("云帆公司成立于1998年的前身是一家工厂。", [("云帆公司", "ORG")])
     assert ("云帆公司", "foundingDate", "1998") in triples(doc)
     doc = make_doc("云帆集团，其前身是成立于1979年的云帆工厂。", [("云帆集团", "ORG")])
@@ -435,6 +437,8 @@ def test_founding_dates() -> None:
             [("星道投资有限公司", "ORG")],
             "2014-06-03",
         ),
+        ("1993年，国有企业星恒集团成立。", [("星恒集团", "ORG")], "1993"),
+        ("星汉科技有限公司于一九九七年七月成立于北京。", [("星汉科技有限公司", "ORG")], "1997-07"),
         # an alias bracket with quotes is no break
         (
             "星华玻璃股份有限公司（中文简称“星华玻璃”）成立于1983年。",

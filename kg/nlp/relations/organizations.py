@@ -57,7 +57,7 @@ _MADE = re.compile(
 _MADE_BY = re.compile(r"^[”’」]?(?:号|火箭|运载火箭)?(?:是|系)?由$")
 _MADE_BY_VERB = re.compile(r"^(?:自主|独立|联合|负责)?(?:研制|研发|生产|制造|设计|开发|打造|推出)")
 _FOUND_BEFORE = re.compile(
-    r"(?:成立|创立|创建|创办|组建|始建|始创|创始|建立|注册成立|创设|创业|诞生|创牌|起家|创)"
+    r"(?:成立|创立|创建|创办|组建|始建|始创|创始|始|建立|注册成立|创设|创业|诞生|创牌|起家|创)"
     r"(?:于|时间为|时间是|日期为)[：:]?\s*$"
 )
 _FOUND_AFTER = re.compile(
@@ -66,10 +66,16 @@ _FOUND_AFTER = re.compile(
     r"(?:成立|创立|创建|创办|组建|建立)(?!\d|[一二三四五六七八九十]+周年)"
 )
 #: After the founding verb: the clause ends (or 的/以来/时 …), so the verb has no other object.
-_VERB_DONE = re.compile(r"^(?:$|[，,。；;！!？?、）)]|的|以来|时|后|之初|至今|初期|之时|伊始)")
+_VERB_DONE = re.compile(
+    r"^(?:$|[，,。；;！!？?、）)]|的|以来|时|后|之初|至今|初期|之时|伊始|于|在)"
+)
 #: 2011年，周海在上海创办了 ORG: a date, then the founding verb right before an ORG.
 _LATER_FOUNDED = re.compile(
     r"^[，,]?[^。；“”年]{0,20}?(?:参与|共同|联合|合并|一手)?(?:创办|创立|创建|成立|组建)(?:了|的)?(?=.)"
+)
+#: DATE，(国有企业)ORG 成立: what may stand between the date and the ORG.
+_DATE_THEN_ORG = re.compile(
+    r"^[，,]?\s*(?:国有企业|民营企业|私营企业|合资企业|外资企业|国企|央企|上市公司)?[“\"]?"
 )
 _ORG_FOUNDED = re.compile(
     r"^[”\"]?(?:在[^，。；“”]{1,12}?)?(?:正式|宣告|挂牌|注册)*(?:成立|创立|组建)(?!\d)"
@@ -378,7 +384,7 @@ def extract_founding_dates(ctx: Context) -> list[Relation]:
                     )
                 continue
             else:
-                comma = re.match(r"^[，,]?\s*[“\"]?", after)
+                comma = _DATE_THEN_ORG.match(after)
                 org = ctx.starting_at(end + comma.end()) if comma else None
                 if org is None or org.label != "ORG":
                     continue
