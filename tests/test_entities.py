@@ -349,6 +349,12 @@ def test_company_names_with_brackets(nlp: Language, text: str, model: Ents, expe
         ("达斯勒，星迪达斯的创始人", [("星迪达斯", "PERSON")], [("星迪达斯", "ORG")]),
         ("星秀雷敦的风景很美。", [("星秀雷敦", "PLACE")], [("星秀雷敦", "PLACE")]),
         ("张帆创办了星国第一所音乐学校。", [("星国", "PLACE")], [("星国", "PLACE")]),
+        # an ORG running into 总部 ends before it
+        (
+            "星盛传媒有限公司总部位于新疆。",
+            [("星盛传媒有限公司总部", "ORG")],
+            [("星盛传媒有限公司", "ORG")],
+        ),
         # a person's name a company word follows is a company or brand
         ("星秀丽旗下的箱包品牌", [("星秀丽", "PERSON")], [("星秀丽", "ORG")]),
         ("星迪达斯品牌的球鞋", [("星迪达斯", "PERSON")], [("星迪达斯", "ORG")]),

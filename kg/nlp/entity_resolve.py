@@ -12,7 +12,8 @@
   inside it (中国 in 中国药品价格登记系统).
 * a rule match strictly inside a longer model span is dropped (the model's 中国科学院高能物理研究所
   keeps the gazetteer's 中国科学院 from cutting it).
-* model repairs: an ORG that is only a generic noun (公司, 该集团) is dropped; a PLACE or PERSON
+* model repairs: an ORG that is only a generic noun (公司, 该集团) is dropped, one running into
+  总部 (…有限公司总部位于) ends before it; a PLACE or PERSON
   that was founded (…创立的曼秀雷敦) or has a founder (阿迪达斯的创始人) is an ORG; a span
   running into a job title is cut before it and a party body before a title leaves an ORG
   (:func:`trim_before_titles`); a name right after a title becomes a weak PERSON
@@ -266,6 +267,13 @@ _COMPANY_AFTER = re.compile(r"(?:旗下|品牌|集团|公司|股份有限公司|
 _NAME_END = re.compile(r"$|[，,。、；;：:（(）)“”！？!?\s]|[的是在于和与及并后]")
 
 
+def _without_headquarters(text: str, cand: Candidate) -> Candidate:
+    """An ORG running into 总部 (…有限公司总部位于) ends before it: 总部 starts the cue."""
+    if cand.label == "ORG" and text.endswith("总部", cand.start, cand.end) and cand.length > 4:
+        return Candidate(cand.start, cand.end - 2, "ORG", cand.priority, cand.rule, cand.kb_id)
+    return cand
+
+
 def founded_orgs(text: str, candidates: Iterable[Candidate]) -> list[Candidate]:
     """Relabel model PLACE/PERSON spans an organisation-founding cue marks as ORG, and model
     PERSON spans a company word follows (新秀丽旗下, 阿迪达斯品牌, 星火公司)."""
@@ -500,6 +508,7 @@ def match_entities(
         for c in founded_orgs(text, trim_before_titles(text, model_spans, titles))
         if not (c.label == "ORG" and is_generic_org(text[c.start : c.end]))
     ]
+    model_spans = [_without_headquarters(text, c) for c in model_spans]
     places = [c.start for c in model_spans if c.label == "PLACE"]
     candidates = [*model_spans, *find_candidates(text, places)]
     if gazetteer is not None:
