@@ -840,3 +840,31 @@ def test_positions_and_founders_in_context(
 ) -> None:
     """A title after an alias bracket or after the name; the founder as the sentence's topic."""
     assert {t for t in triples(make_doc(text, ents)) if t[1] == predicate} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "ents", "expected"),
+    [
+        (
+            "于星然为星江传媒学院播音学院2008级播音本科1班的学生。",
+            [("于星然", "PERSON"), ("星江传媒学院播音学院", "ORG")],
+            {("于星然", "alumniOf", "星江传媒学院")},
+        ),
+        (
+            "早年毕业于星光交通大学的杜星滨先生加入了公司。",
+            [("星光交通大学", "ORG"), ("杜星滨", "PERSON")],
+            {("杜星滨", "alumniOf", "星光交通大学")},
+        ),
+        (
+            "1951年钱星堃回到母校星开大学任教。",
+            [("钱星堃", "PERSON"), ("星开大学", "ORG")],
+            {("钱星堃", "alumniOf", "星开大学")},
+        ),
+        # a year after a company is no student's year
+        ("张星是星火科技2008级新员工。", [("张星", "PERSON"), ("星火科技", "ORG")], set()),
+    ],
+)
+def test_alumni_grades_alma_mater_and_person_after(
+    text: str, ents: list[tuple[str, str]], expected: set[tuple[str, str, str]]
+) -> None:
+    assert {t for t in triples(make_doc(text, ents)) if t[1] == "alumniOf"} == expected

@@ -5,7 +5,9 @@ Rules (extractor names after ``rule:``):
 - ``alumni/graduated-from`` (0.9; 0.8 across a comma): PERSON … 毕业于 ORG(、ORG), 毕业院校是 ORG;
   就读于/求学于 0.75.
 - ``alumni/admitted-to`` (0.7): PERSON … 考入/考取 ORG.
-- ``alumni/org-graduated`` (0.75): PERSON … ORG毕业 / ORG博士 / ORG研究生学历 / 在 ORG 读书.
+- ``alumni/org-graduated`` (0.75): PERSON … ORG毕业 / ORG博士 / ORG研究生学历 / 在 ORG 读书 /
+  ORG…2008级 (a student's year).
+- 母校 ORG counts as 就读于 (0.75); 毕业于 ORG 的 PERSON names the person after the school.
 
 The object is the school, not its academic unit: 毕业于武汉大学数学系 → 武汉大学 (a part of the
 mention; the unit → school link is ``parentOrganization``).
@@ -32,7 +34,7 @@ from kg.nlp.relations.lexicon import split_parent
 #: Cues right before the school: 毕业于 (0.9), 毕业院校是 (0.9), 就读于 (0.75), 考入 (0.7).
 _GRADUATED = re.compile(
     r"(?:(?P<grad>(?:本科|硕士|博士|研究生)?毕业于|毕业院校(?:是|为|[：:]))"
-    r"|(?P<study>就读于|求学于|肄业于|结业于|留学于)|(?P<admit>考取了?|考入了?|考进了?|考上了?))"
+    r"|(?P<study>就读于|求学于|肄业于|结业于|留学于|母校)|(?P<admit>考取了?|考入了?|考进了?|考上了?))"
     r"(?:[^，。；“”]{0,6}的)?\s*$"
 )
 #: After the school: 西北大学经济管理学院毕业, 北京大学研究生学历, 清华大学博士, 在 ORG 读书.
@@ -42,6 +44,11 @@ _ORG_GRADUATED = re.compile(
     r"|[^，。；、“”]{0,10}?(?:学士|硕士|博士)(?:学位)?(?=$|[，,。；、）)])"
     r"|[^，。；、“”]{0,10}?(?:读书|就读|求学|攻读)(?:时|期间)?)"
 )
+
+
+#: A student's year after a school: 浙江传媒学院播音主持艺术学院2008级.
+_GRADE = re.compile(r"^[^，。；、“”]{0,14}?(?:19|20)\d\d级")
+_SCHOOL = re.compile(r"(?:大学|学院|学校|中学|小学|书院|系|专业)$")
 
 
 def extract_alumni(ctx: Context) -> list[Relation]:
@@ -58,7 +65,10 @@ def extract_alumni(ctx: Context) -> list[Relation]:
             extractor, conf = "alumni/graduated-from", 0.9
             if cue is None:
                 # ORG毕业
-                if not _ORG_GRADUATED.match(ctx.text[org.end : sentence[1]]):
+                after = ctx.text[org.end : sentence[1]]
+                if not _ORG_GRADUATED.match(after) and not (
+                    _SCHOOL.search(org.text) and _GRADE.match(after)
+                ):
                     continue
                 extractor, conf = "alumni/org-graduated", 0.75
             elif cue.group("study"):
@@ -72,6 +82,13 @@ def extract_alumni(ctx: Context) -> list[Relation]:
                     else:
                         break
             person = nearest_person_before(mentions[:i], stop_at_org=False)
+            named_after = _person_after(ctx, orgs[-1]) if cue is not None else None
+            if named_after is not None:  # 毕业于台湾交通大学的杜家滨先生
+                out += [
+                    relation(named_after, "alumniOf", _school(ctx, o), sentence, extractor, conf)
+                    for o in orgs
+                ]
+                continue
             if person is None:
                 continue
             gap = ctx.text[person.end : org.start]
@@ -93,6 +110,14 @@ def extract_alumni(ctx: Context) -> list[Relation]:
                 for o in orgs
             ]
     return out
+
+
+def _person_after(ctx: Context, org: Mention) -> Mention | None:
+    """The PERSON right after ``ORG的`` (毕业于 ORG 的杜家滨先生), if one is there."""
+    if not ctx.text.startswith("的", org.end):
+        return None
+    person = ctx.starting_at(org.end + 1)
+    return person if person is not None and person.label == "PERSON" else None
 
 
 #: How a school's academic unit ends (天津大学自动化系, 山东大学文学与新闻传播学院): the person
