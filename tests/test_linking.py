@@ -188,6 +188,8 @@ def test_org_short_form_and_alias_table() -> None:
         ("广西壮族自治区", "广西"),
         ("新疆维吾尔自治区", "新疆"),
         ("香港特别行政区", "香港"),
+        ("中华人民共和国", "中国"),
+        ("美利坚合众国", "美国"),
         # negatives: ambiguous stems, districts and counties, a suffix the stem does not take
         ("吉林省", "吉林省"),
         ("吉林市", "吉林市"),

@@ -17,7 +17,8 @@ write ``2025 年``), strips surrounding quotes and brackets, and then by type:
 - PLACE: the official administrative suffix of a province, municipality, autonomous region,
   special administrative region or listed prefecture-level city is dropped (:func:`place_core`):
   ``北京市`` → ``北京``, ``广东省`` → ``广东``, ``广西壮族自治区`` → ``广西``, ``香港特别行政区`` →
-  ``香港``, ``深圳市`` → ``深圳``. The short name is the ``rdfs:label``; the official form, when
+  ``香港``, ``深圳市`` → ``深圳``; a country's official name gives its short one
+  (``中华人民共和国`` → ``中国``). The short name is the ``rdfs:label``; the official form, when
   the text wrote it, becomes a ``schema:alternateName`` (the linker keeps every surface seen).
   Only names in the tables below, each with the one suffix it takes, are folded, so different
   places never merge: ``吉林`` is both a province and a city (``吉林省`` and ``吉林市`` stay two
@@ -112,9 +113,26 @@ def _is_place_stem(name: str) -> bool:
     return core in PLACE_PREFIXES or core in COUNTRIES or core in _CITIES or core != name
 
 
+#: Countries' official long names → the short name news use.
+_COUNTRY_NAMES = {
+    "中华人民共和国": "中国",
+    "美利坚合众国": "美国",
+    "大不列颠及北爱尔兰联合王国": "英国",
+    "俄罗斯联邦": "俄罗斯",
+    "法兰西共和国": "法国",
+    "德意志联邦共和国": "德国",
+    "大韩民国": "韩国",
+    "朝鲜民主主义人民共和国": "朝鲜",
+    "日本国": "日本",
+}
+
+
 def place_core(name: str) -> str:
     """``name`` without the official administrative suffix its stem takes (北京市 → 北京,
-    广东省 → 广东, 广西壮族自治区 → 广西); any other name unchanged (吉林省, 朝阳区, 海南州)."""
+    广东省 → 广东, 广西壮族自治区 → 广西), a country's short name for its official one
+    (中华人民共和国 → 中国); any other name unchanged (吉林省, 朝阳区, 海南州)."""
+    if name in _COUNTRY_NAMES:
+        return _COUNTRY_NAMES[name]
     for stem, suffixes in _REGIONS.items():
         if name.startswith(stem) and name[len(stem) :] in suffixes:
             return stem
