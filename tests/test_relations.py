@@ -807,6 +807,17 @@ _POSITION_CASES = [
         [("星安科技股份有限公司", "ORG"), ("俞星德", "PERSON")],
         {("俞星德", "worksFor", "星安科技股份有限公司|董事长")},
     ),
+    # a later clause of the sentence its topic ORG opens: only a title before the person
+    (
+        "星猴餐饮有限公司，创立于1999年，总部位于延边，董事长刘星松先生很忙。",
+        [("星猴餐饮有限公司", "ORG"), ("延边", "PLACE"), ("刘星松", "PERSON")],
+        {("刘星松", "worksFor", "星猴餐饮有限公司|董事长")},
+    ),
+    (
+        "星火科技有限公司与华为合作，董事长张星表示满意。",
+        [("星火科技有限公司", "ORG"), ("华为", "ORG"), ("张星", "PERSON")],
+        set(),
+    ),
     # negative: the title goes on (董事长助理), no position for 王兰凤
     ("星火银行王兰凤董事长助理表示。", [("星火银行", "ORG"), ("王兰凤", "PERSON")], set()),
 ]

@@ -19,6 +19,8 @@ Rules (extractor names after ``rule:``):
   holds every title of the list.
 - ``position/person-clause-appointed`` (0.75): the sentence's first mention, a PERSON, then
   …，现任 ORG 董事长 (several: …、ORG 总经理).
+- ``position/topic-title`` (0.75): ORG …，董事长 PERSON — the ORG opens the sentence, a later
+  clause is only a title before the person, no other organisation or person named between.
 - ``founder/title`` (0.9): a position whose title is 创始人 / 联合创始人 / 创办人 also gives
   founder.
 - ``position/person-clause-apposition`` (0.75): …，1937年生于广东顺德，ORG 董事长 (the
@@ -37,6 +39,7 @@ from kg.nlp.relations.base import (
     CLAUSE_END,
     Context,
     no_break,
+    opens_sentence,
     relation,
 )
 from kg.nlp.relations.lexicon import (
@@ -80,7 +83,10 @@ _APPOSITION = re.compile(r"^(?:[，,（(]\s*(?:现任|现为|系|为|是)?|是|�
 
 
 #: What may follow a title written after the name (苏州银行王兰凤董事长表示, …董事长推出…).
-_VERB_AFTER_TITLE = "表示|说|称|介绍|指出|认为|强调|透露|推出|发表|出席|会见|致辞|讲话|带领|率领|率队|在|向|对|为|就"
+_VERB_AFTER_TITLE = (
+    "表示|说|称|介绍|指出|认为|强调|透露|推出|发表|"
+    "出席|会见|致辞|讲话|带领|率领|率队|在|向|对|为|就"
+)
 
 
 def _clean_gap(gap: str) -> str:
@@ -180,6 +186,11 @@ def extract_positions(ctx: Context) -> list[Relation]:
                         ctx, person, prev, tail.group(1), sentence, "org-person-title", 0.8
                     )
                     continue
+            # ORG opening the sentence …，董事长 PERSON
+            topic = _topic_title(ctx, mentions, i, sentence)
+            if topic is not None:
+                out += _position(ctx, person, topic[0], topic[1], sentence, "topic-title", 0.75)
+                continue
             # PERSON + connector + ORG + title (several: …董事长、ORG 总经理)
             for org, title, extractor, conf in _titles_after(ctx, mentions, i, sentence):
                 out += _position(ctx, person, org, title, sentence, extractor, conf)
@@ -241,6 +252,26 @@ def _titles_listed_before(
         out += _position(ctx, person, org, match.text, sentence, "title-list-before", 0.75)
         j -= 1
     return out
+
+
+def _topic_title(
+    ctx: Context, mentions: list[Mention], i: int, sentence: tuple[int, int]
+) -> tuple[Mention, str] | None:
+    """瘦猴餐饮有限公司，创立于1999年，…，董事长刘青松: a later clause that is only a title
+    before the PERSON, the ORG opening the sentence, no other organisation or person between
+    (founders' titles are :mod:`.founders`' ``founder/topic-title``)."""
+    org, person = mentions[0], mentions[i]
+    if i == 0 or org.label != "ORG" or not opens_sentence(ctx, org, sentence):
+        return None
+    if any(m.label in ("ORG", "PROJECT", "PERSON") for m in mentions[1:i]):
+        return None
+    clause = re.search(r"[，,；;]\s*([^，,；;。]*)$", ctx.text[org.end : person.start])
+    if clause is None or "“" in clause.group(1) or "”" in clause.group(1):
+        return None
+    match = title_of_gap(clause.group(1))
+    if match is None or match.has_unit or _FOUNDER_TITLES.intersection(split_titles(match.text)):
+        return None
+    return org, match.text
 
 
 def _titles_after(
