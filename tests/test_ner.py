@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from spacy.language import Language
 
 from kg.errors import ModelError
 from kg.nlp.ner.model import CRF, bio_tags
@@ -55,10 +56,7 @@ def test_missing_model_says_what_to_do(tmp_path: Path) -> None:
             "阿里巴巴集团董事长张勇表示，公司将继续投资云计算。",
             {("阿里巴巴集团", "ORG"), ("董事长", "TITLE"), ("张勇", "PERSON")},
         ),
-        (
-            "他最近读完了《百年孤独》，又去看了电影《流浪地球》。",
-            {("《百年孤独》", "WORK"), ("《流浪地球》", "WORK")},
-        ),
+        ("他最近读完了《百年孤独》。", {("《百年孤独》", "WORK")}),
         (
             "该公司首席执行官李明说，新工厂将建在江苏省苏州市。",
             {("首席执行官", "TITLE"), ("李明", "PERSON")},
@@ -67,6 +65,15 @@ def test_missing_model_says_what_to_do(tmp_path: Path) -> None:
 )
 def test_hand_written_sentences(model: NerModel, text: str, expected: set) -> None:
     assert expected <= ents_of(model, text)
+
+
+def test_works_in_title_marks_win_in_the_pipeline(nlp: Language) -> None:
+    # the model's msra head may tag 地球 inside 《流浪地球》 as a place; kg_entity_rules makes the
+    # whole title a WORK
+    doc = nlp("他最近读完了《百年孤独》，又去看了电影《流浪地球》。")
+    assert {("《百年孤独》", "WORK"), ("《流浪地球》", "WORK")} <= {
+        (e.text, e.label_) for e in doc.ents
+    }
 
 
 def test_places_are_found(model: NerModel) -> None:
