@@ -510,6 +510,7 @@ def test_dates() -> None:
         ("星火调查科（俗称星记；英文：Star Bureau，缩写：SB）成立。", "星火调查科", "星记"),
         ("本会名称为中国星火学会，英译名为Star Society，简称CSS。", "中国星火学会", "CSS"),
         ("国家医疗保障局（医保局）发布通知。", "国家医疗保障局", "医保局"),
+        ("张三创立了STARX（星宜家）。", "STARX", "星宜家"),
         (
             "星大网管会，全称星火大学学生网络管理委员会，成立于2001年。",
             "星火大学学生网络管理委员会",
@@ -542,6 +543,7 @@ def test_no_alias_from_plain_brackets(text: str) -> None:
     ("text", "ents"),
     [
         ("北京星火科技（北京）发布报告。", [("北京星火科技", "ORG")]),  # a place, not a short form
+        ("STARX（北京）发布报告。", [("STARX", "ORG")]),  # a place, not the Chinese name
         ("王小明（小明）表示。", [("王小明", "PERSON")]),
         ("项目启动，全称星火大学计划。", [("星火大学计划", "PROJECT")]),  # not a short form
     ],

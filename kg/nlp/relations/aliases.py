@@ -12,7 +12,8 @@ Rules (extractor names after ``rule:``), applied to the entity right before the 
 - ``alias/also-called`` (0.9): 又称 / 又名 / 亦称 / 别称 / 俗称 / 原名 / 全称 X.
 - ``alias/english-name`` (0.9): 英文名(称)：X / 英文：X / 英语：X.
 - ``alias/latin-bracket`` (0.85): Latin letters in brackets right after an entity
-  (世界知识产权组织（WIPO）).
+  (世界知识产权组织（WIPO）); ``alias/han-bracket`` (0.85) the other way round, Han characters
+  in brackets after an entity named in Latin letters (IKEA（宜家）), not a place.
 
 Other plain brackets give nothing: （2025年）, （转自人民网）, （香港） are not names. Quoted
 aliases keep what is inside the quotes; unquoted ones end at the next bracket, comma or 、.
@@ -200,8 +201,10 @@ def extract_aliases(ctx: Context) -> list[Relation]:
                 found += _cue_aliases(ctx, subject, start, True, sentence)[0]  # （俗称…；缩写：…）
             out += found
             if not found:
-                out += _latin_bracket(ctx, subject, pos + 1, sentence) or _short_form_bracket(
-                    ctx, subject, pos + 1, sentence
+                out += (
+                    _latin_bracket(ctx, subject, pos + 1, sentence)
+                    or _short_form_bracket(ctx, subject, pos + 1, sentence)
+                    or _han_name_bracket(ctx, subject, pos + 1, sentence)
                 )
             if close is None:
                 continue
@@ -267,28 +270,50 @@ def _latin_bracket(
 _HAN_SHORT_FORM = re.compile(r"[\u4e00-\u9fff]{2,8}")
 
 
-def _short_form_bracket(
-    ctx: Context, subject: Mention, pos: int, sentence: tuple[int, int]
-) -> list[Relation]:
-    """国家医疗保障局（医保局）: a bracket holding only an abbreviation of the name before it —
-    every character taken from the name, in order, not its last word, not a place. Other plain
-    brackets give nothing."""
+def _han_bracket_value(ctx: Context, subject: Mention, pos: int) -> str:
+    """The Han name (2-8 characters) a bracket opened before ``pos`` holds alone, when it may
+    name ``subject`` (not a person, not a place); else ``""``."""
     text = ctx.text
     close = text.find("）", pos) if text[pos - 1] == "（" else text.find(")", pos)
     value = text[pos:close] if close > pos else ""
     if (
         subject.label == "PERSON"
         or not _HAN_SHORT_FORM.fullmatch(value)
-        or len(value) >= len(subject.text)
-        or not _is_subsequence(value, subject.text)
-        or subject.text.endswith(value)  # the head noun: 星火科技（科技）
         or value in PLACE_PREFIXES
         or value in COUNTRIES
         or value[-1] in "省市县区州"
         or not _valid(value, subject.text)
     ):
+        return ""
+    return value
+
+
+def _short_form_bracket(
+    ctx: Context, subject: Mention, pos: int, sentence: tuple[int, int]
+) -> list[Relation]:
+    """国家医疗保障局（医保局）: a bracket holding only an abbreviation of the name before it —
+    every character taken from the name, in order, not its last word, not a place. Other plain
+    brackets give nothing."""
+    value = _han_bracket_value(ctx, subject, pos)
+    if (
+        not value
+        or len(value) >= len(subject.text)
+        or not _is_subsequence(value, subject.text)
+        or subject.text.endswith(value)  # the head noun: 星火科技（科技）
+    ):
         return []
     return [_alias(subject, value, sentence, "alias/abbreviation-bracket", 0.8)]
+
+
+def _han_name_bracket(
+    ctx: Context, subject: Mention, pos: int, sentence: tuple[int, int]
+) -> list[Relation]:
+    """IKEA（宜家）: the Chinese name, in brackets, of an entity named in Latin letters (not a
+    person's, not a place)."""
+    value = _han_bracket_value(ctx, subject, pos)
+    if not value or not _LATIN.match(subject.text):
+        return []
+    return [_alias(subject, value, sentence, "alias/han-bracket", 0.85)]
 
 
 def _is_subsequence(short: str, name: str) -> bool:
