@@ -59,11 +59,11 @@ def serve(
 
     if allow_update and not token:
         raise KgError("--allow-update needs a token: pass --token or set KG_UPDATE_TOKEN.")
-    click.echo(f"SPARQL endpoint: http://{host}:{port}/sparql (store {store})", err=True)
     run(
         store,
         host=host,
         port=port,
+        announce=lambda url: click.echo(f"SPARQL endpoint: {url} (store {store})", err=True),
         allow_update=allow_update,
         update_token=token,
         allow_service=allow_service,

@@ -41,7 +41,7 @@ import hmac
 import html
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -369,10 +369,24 @@ def create_app(
     return app
 
 
-def serve(store_path: Path, host: str = "127.0.0.1", port: int = 7878, **options: Any) -> None:
-    """Run the endpoint with uvicorn until interrupted; ``options`` go to :func:`create_app`."""
+def serve(
+    store_path: Path,
+    host: str = "127.0.0.1",
+    port: int = 7878,
+    *,
+    announce: Callable[[str], None] | None = None,
+    **options: Any,
+) -> None:
+    """Run the endpoint with uvicorn until interrupted; ``options`` go to :func:`create_app`.
+
+    The store is opened first, so a store that cannot be served (missing, locked by a build)
+    raises before anything is announced; then ``announce`` gets the endpoint's URL.
+    """
     app = create_app(Path(store_path), **options)
-    log.info("SPARQL endpoint for %s at http://%s:%d/sparql", store_path, host, port)
+    url = f"http://{host}:{port}/sparql"
+    log.info("SPARQL endpoint for %s at %s", store_path, url)
+    if announce is not None:
+        announce(url)
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 

@@ -94,6 +94,7 @@ def test_build_then_query_formats(runner: CliRunner, tmp_path: Path) -> None:
         (["query"], 7, "either a query FILE or --sparql"),
         (["query", "--sparql", "ASK {}", "--format", "turtle"], 7, "SELECT/ASK"),
         (["build", "no/such/dir"], 4, "No such file"),
+        (["serve"], 6, "No store at"),
     ],
 )
 def test_errors_are_one_clean_message(
@@ -106,6 +107,7 @@ def test_errors_are_one_clean_message(
     assert result.exit_code == status, result.output
     assert message in result.output
     assert "Traceback" not in result.output
+    assert "SPARQL endpoint:" not in result.output  # kg serve announces only a served store
 
 
 def test_build_names_skipped_inputs_and_exits_3(runner: CliRunner, tmp_path: Path) -> None:
