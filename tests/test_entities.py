@@ -367,6 +367,23 @@ def test_founded_names_are_orgs(nlp: Language, text: str, model: Ents, expected:
 
 
 @pytest.mark.parametrize(
+    ("text", "model", "expected"),
+    [
+        # a model ORG named like a system, facility or programme is a PROJECT
+        ("星河五号VLBI测轨分系统总师", [("星河五号VLBI测轨分系统", "ORG")], "PROJECT"),
+        ("星海深部地质观测站启用", [("星海深部地质观测站", "ORG")], "PROJECT"),
+        # not: organisations, sectors, abstract notions, laboratories
+        ("星海重点实验室主任", [("星海重点实验室", "ORG")], "ORG"),
+        ("星海海关系统表彰先进", [("星海海关系统", "ORG")], "ORG"),
+        ("星海创新生态系统建设", [("星海创新生态系统", "ORG")], "ORG"),
+        ("星海工程院院士", [("星海工程院", "ORG")], "ORG"),
+    ],
+)
+def test_orgs_named_like_projects(nlp: Language, text: str, model: Ents, expected: str) -> None:
+    assert run(nlp, text, model) == [(model[0][0], expected)]
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("星猴麻辣烫餐饮有限公司，创立于1999年。", [("星猴麻辣烫餐饮有限公司", "ORG")]),

@@ -45,6 +45,7 @@ from kg.nlp.patterns import (
     STOP_CHARS,
     Candidate,
     find_candidates,
+    is_project_name,
     label_before,
     words,
 )
@@ -290,6 +291,18 @@ def founded_orgs(text: str, candidates: Iterable[Candidate]) -> list[Candidate]:
     return out
 
 
+def project_orgs(text: str, candidates: Iterable[Candidate]) -> list[Candidate]:
+    """Relabel model ORG spans named like a project (天问二号VLBI测轨分系统, …观测站) as PROJECT:
+    the contract makes systems, platforms and facilities that institutions build projects."""
+    out: list[Candidate] = []
+    for cand in candidates:
+        name = text[cand.start : cand.end]
+        if cand.rule == MODEL_RULE and cand.label == "ORG" and is_project_name(name):
+            cand = Candidate(cand.start, cand.end, "PROJECT", cand.priority, cand.rule, cand.kb_id)
+        out.append(cand)
+    return out
+
+
 def trim_before_titles(
     text: str, candidates: Iterable[Candidate], titles: Sequence[tuple[int, int]]
 ) -> list[Candidate]:
@@ -505,7 +518,9 @@ def match_entities(
     titles = title_spans(text, protected)
     model_spans = [
         c
-        for c in founded_orgs(text, trim_before_titles(text, model_spans, titles))
+        for c in project_orgs(
+            text, founded_orgs(text, trim_before_titles(text, model_spans, titles))
+        )
         if not (c.label == "ORG" and is_generic_org(text[c.start : c.end]))
     ]
     model_spans = [_without_headquarters(text, c) for c in model_spans]

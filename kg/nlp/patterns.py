@@ -277,6 +277,13 @@ def _anchors(text: str, place_starts: Iterable[int]) -> list[int]:
     return sorted(starts)
 
 
+def is_project_name(name: str) -> bool:
+    """Whether a whole name ends like a project (实验, 工程, 计划, 装置, 观测站, 平台, 系统), and is
+    not an abstract notion (国家创新生态系统) or a sector (海关系统)."""
+    match = _PROJECT_SUFFIX.fullmatch(name)
+    return bool(match and not any(w in name for w in _ABSTRACT) and not _SECTOR_END.search(name))
+
+
 def suffix_names(text: str, place_starts: Iterable[int] = ()) -> list[Candidate]:
     """Weak PROJECT/EVENT names: an anchor (中国/国家/…, a year, 第N届, a place) + body + suffix."""
     found: list[Candidate] = []
