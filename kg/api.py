@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from kg.builder import Builder, BuildReport, check_paths
 from kg.graph import vocab
 from kg.ingest import document_from_text
-from kg.resources import data_path
+from kg.resources import ontology_files
 from kg.store import Store
 
 if TYPE_CHECKING:
@@ -124,7 +124,7 @@ class KnowledgeGraph:
         after a build or a removal); :meth:`add_text` then adds the aliases of the article it
         wrote, so adding one article costs that article's work, not a scan of the store.
         """
-        self.store.ensure_ontology(sorted(data_path("ontology").glob("*.ttl")))
+        self.store.ensure_ontology(ontology_files())
         return Builder(self.store, self.nlp, self._linker())
 
     def build(

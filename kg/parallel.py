@@ -341,9 +341,9 @@ def build_parallel(
 
 def prepare_store(store: Store) -> None:
     """What :meth:`KnowledgeGraph.builder` does to a store before a build: load the ontology."""
-    from kg.resources import data_path
+    from kg.resources import ontology_files
 
-    store.ensure_ontology(sorted(data_path("ontology").glob("*.ttl")))
+    store.ensure_ontology(ontology_files())
 
 
 def parallel_builder(graph: KnowledgeGraph, workers: int) -> Builder:

@@ -38,3 +38,12 @@ def data_path(kind: str) -> Path:
         f"The {kind!r} data folder is missing (looked in {tried}). Reinstall the package "
         "(`pip install -e .` in a checkout, or a freshly built wheel) so that it is present."
     )
+
+
+def ontology_files() -> list[Path]:
+    """The ontology files a store holds in its ontology graph: ``kg.ttl`` only.
+
+    ``shapes.ttl`` stays in the package, where ``kg validate`` reads it: its SHACL lists and
+    property shapes are blank nodes, which would make two builds' dumps of the same store differ.
+    """
+    return [data_path("ontology") / "kg.ttl"]

@@ -30,6 +30,18 @@ def test_the_seeds_conform_to_the_shapes(seeds_store: Path) -> None:
     assert report.triples > 500
 
 
+def test_store_has_no_blank_nodes(seeds_store: Path) -> None:
+    # dumps of equal stores are equal byte for byte once sorted (the contract's golden-file rule)
+    store = Store(seeds_store, read_only=True)
+    try:
+        quads = list(store.quads())
+    finally:
+        store.close()
+    assert [q for q in quads if isinstance(q.subject, ox.BlankNode)] == []
+    assert [q for q in quads if isinstance(q.object, ox.BlankNode)] == []
+    assert ox.NamedNode("https://w3id.org/kg-news/graph/ontology") in {q.graph_name for q in quads}
+
+
 def test_every_article_has_a_headline_and_its_own_graph(seeds: KnowledgeGraph) -> None:
     rows = seeds.query(
         "SELECT ?a ?h ?g WHERE { GRAPH ?g { ?a a schema:NewsArticle ; schema:headline ?h } }"

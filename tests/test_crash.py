@@ -173,10 +173,10 @@ def spawn(command: list[str], corpus: Path, store: Path) -> Run:
 def canonical(store_path: Path) -> list[str]:
     """The whole store as sorted N-Quads lines, nothing excluded.
 
-    Article graphs have no blank nodes (their IRIs are minted from content), but the ontology
-    graph does (``ontology/shapes.ttl``), and a fresh load names them afresh: each graph's blank
-    nodes are therefore renamed canonically (pyoxigraph's ``Dataset.canonicalize``), graph by
-    graph so that what else is in the store cannot change the names.
+    A store holds no blank nodes (article IRIs are minted from content, the ontology graph holds
+    ``kg.ttl`` only: ``test_store_has_no_blank_nodes``); should one appear, each graph's blank
+    nodes are renamed canonically (pyoxigraph's ``Dataset.canonicalize``), graph by graph so that
+    what else is in the store cannot change the names.
     """
     store = Store(store_path, read_only=True)
     try:
