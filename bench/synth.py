@@ -19,12 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-BASE = "https://w3id.org/kg-news/"
-KG = BASE + "ontology#"
-SCHEMA = "http://schema.org/"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from kg.graph.vocab import BASE, KG, RDF, RDFS, SCHEMA, XSD
 
 TYPES = {  # NER label → (IRI segment, class, share of entities)
     "PERSON": ("person", SCHEMA + "Person", 0.35),
