@@ -31,6 +31,7 @@ import functools
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 
 from kg.ingest.bylines import COMPOUND_SURNAMES, SURNAMES
 from kg.nlp.entity_gazetteer import QUOTE_PAIRS, Gazetteer, GazetteerHit
@@ -271,7 +272,7 @@ _NAME_END = re.compile(r"$|[，,。、；;：:（(）)“”！？!?\s]|[的是�
 def _without_headquarters(text: str, cand: Candidate) -> Candidate:
     """An ORG running into 总部 (…有限公司总部位于) ends before it: 总部 starts the cue."""
     if cand.label == "ORG" and text.endswith("总部", cand.start, cand.end) and cand.length > 4:
-        return Candidate(cand.start, cand.end - 2, "ORG", cand.priority, cand.rule, cand.kb_id)
+        return replace(cand, end=cand.end - 2)
     return cand
 
 
@@ -286,7 +287,7 @@ def founded_orgs(text: str, candidates: Iterable[Candidate]) -> list[Candidate]:
                 before = None  # 创办了中国第一所…学校: the place only describes what was founded
             company = cand.label == "PERSON" and _COMPANY_AFTER.match(text, cand.end)
             if before is not None or company or _FOUNDER_AFTER.match(text, cand.end):
-                cand = Candidate(cand.start, cand.end, "ORG", cand.priority, cand.rule, cand.kb_id)
+                cand = replace(cand, label="ORG")
         out.append(cand)
     return out
 
@@ -298,7 +299,7 @@ def project_orgs(text: str, candidates: Iterable[Candidate]) -> list[Candidate]:
     for cand in candidates:
         name = text[cand.start : cand.end]
         if cand.rule == MODEL_RULE and cand.label == "ORG" and is_project_name(name):
-            cand = Candidate(cand.start, cand.end, "PROJECT", cand.priority, cand.rule, cand.kb_id)
+            cand = replace(cand, label="PROJECT")
         out.append(cand)
     return out
 
