@@ -238,12 +238,12 @@ def reference_features(
 )
 def test_batched_features_match_the_definition(model: NerModel, texts: list[str]) -> None:
     chars, bigrams, lex, lengths = model.featurizer.batch(texts)
+    char_ids = {c: i for i, c in enumerate(model.vocab.chars)}
+    bigram_ids = {b: i for i, b in enumerate(model.vocab.bigrams)}
     assert lengths.tolist() == [len(t) for t in texts]
     for row, text in enumerate(texts):
         folded = feature_chars(text)
-        expected = reference_features(
-            model.lexicon.words, folded, model.vocab.char_ids, model.vocab.bigram_ids
-        )
+        expected = reference_features(model.lexicon.words, folded, char_ids, bigram_ids)
         n = len(text)
         assert chars[row, :n].tolist() == expected[0]
         assert bigrams[row, :n].tolist() == expected[1]

@@ -45,13 +45,12 @@ class Features:
 
 
 class Vocab:
-    """String → id maps for characters and bigrams (0 = padding, 1 = unknown)."""
+    """The characters and bigrams of the model, in id order (0 = padding, 1 = unknown); the
+    lookups themselves are :class:`kg.nlp.ner.features.Featurizer`'s."""
 
     def __init__(self, chars: Sequence[str], bigrams: Sequence[str]) -> None:
         self.chars = list(chars)
         self.bigrams = list(bigrams)
-        self.char_ids = {c: i for i, c in enumerate(self.chars)}
-        self.bigram_ids = {b: i for i, b in enumerate(self.bigrams)}
 
     def to_json(self) -> dict[str, list[str]]:
         return {"chars": self.chars, "bigrams": self.bigrams}
