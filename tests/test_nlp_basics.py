@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 import spacy
+from spacy.tokens import Doc
 
+from kg.nlp.doctext import TEXT_KEY, doc_text
 from kg.nlp.sentences import Sentencizer, sentence_spans
 from kg.nlp.tokenizer import CharTokenizer, split_chars
 
@@ -28,6 +30,23 @@ def test_tokenizer_keeps_the_text(text: str) -> None:
     nlp = spacy.blank("zh")
     doc = CharTokenizer(nlp.vocab)(text)
     assert doc.text == text
+    assert doc_text(doc) == text and doc.user_data[TEXT_KEY] == text
+
+
+@pytest.mark.parametrize("text", ["a b  c", "中 文\t制表", "", "R6000发布 了"])
+def test_doc_text_without_our_tokenizer(text: str) -> None:
+    nlp = spacy.blank("zh")
+    words, spaces = split_chars(text)
+    doc = Doc(nlp.vocab, words=words, spaces=spaces)
+    assert TEXT_KEY not in doc.user_data
+    assert doc_text(doc) == doc.text == text
+
+
+def test_doc_text_ignores_a_stale_copy() -> None:
+    nlp = spacy.blank("zh")
+    doc = CharTokenizer(nlp.vocab)("第一句。第二句。")
+    part = doc[:4].as_doc(copy_user_data=True)  # user_data still holds the whole text
+    assert doc_text(part) == "第一句。"
 
 
 @pytest.mark.parametrize(

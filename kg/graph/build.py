@@ -20,6 +20,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.graph import vocab
 from kg.graph.vocab import kg, rdf, rdfs, schema, xsd
+from kg.nlp.doctext import doc_text
 from kg.nlp.records import Mention, Relation, quotes_of, relations_of
 
 if TYPE_CHECKING:
@@ -214,7 +215,7 @@ def _evidence(
     b.add(node, rdf("subject"), s)
     b.add(node, rdf("predicate"), p)
     b.add(node, rdf("object"), o)
-    b.add(node, kg("sentence"), Literal(doc.text[start:end]))
+    b.add(node, kg("sentence"), Literal(doc_text(doc)[start:end]))
     b.add(node, kg("article"), b.article)
     b.add(node, kg("startChar"), Literal(str(ostart), datatype=xsd("integer")))
     b.add(node, kg("endChar"), Literal(str(oend), datatype=xsd("integer")))

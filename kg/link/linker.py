@@ -34,6 +34,7 @@ from spacy.tokens import Doc
 from kg.link.aliases import AliasTable
 from kg.link.iri import TYPE_SEGMENTS, entity_iri
 from kg.link.names import canonical_name, normalise_surface
+from kg.nlp.doctext import doc_text
 from kg.nlp.records import Mention, Quote, Relation, quotes_of, relations_of
 
 #: The hundred most frequent Chinese surnames (a two-character name with one of them is ambiguous).
@@ -184,7 +185,8 @@ class Linker:
         """Map every ``(start_char, end_char)`` of ``doc.ents`` — and every mention a relation
         or quotation refers to — to its :class:`Entity`."""
         mentions = [Mention.from_span(ent) for ent in doc.ents]
-        return self.link_mentions(doc.text, mentions, relations_of(doc), quotes_of(doc), article)
+        relations, quotes = relations_of(doc), quotes_of(doc)
+        return self.link_mentions(doc_text(doc), mentions, relations, quotes, article)
 
     def link_mentions(
         self,

@@ -25,10 +25,11 @@ from typing import Any, Self
 
 import numpy
 import srsly
-from spacy.attrs import ENT_IOB, ORTH, SPACY
+from spacy.attrs import ENT_IOB
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.nlp.doctext import doc_text
 from kg.nlp.entity_gazetteer import Gazetteer, format_gazetteer, parse_rows
 from kg.nlp.entity_resolve import MODEL_RULE, match_entities
 from kg.nlp.patterns import P_MODEL, Candidate
@@ -37,20 +38,6 @@ from kg.nlp.records import TITLES_KEY
 __all__ = ["GAZETTEER_FILE", "EntityRules", "make_entity_rules", "match_entities"]
 
 GAZETTEER_FILE = "gazetteer.tsv"
-
-
-def _doc_text(doc: Doc) -> str:
-    """``doc.text``, built from the ORTH/SPACY arrays (spaCy's property makes a Token per token)."""
-    if not len(doc):
-        return ""
-    array = doc.to_array([ORTH, SPACY])
-    orths, inverse = numpy.unique(array[:, 0], return_inverse=True)
-    strings = doc.vocab.strings
-    pieces = numpy.array([strings[int(orth)] for orth in orths], dtype=object)[inverse]
-    spaced = array[:, 1] != 0
-    if spaced.any():
-        pieces[spaced] = pieces[spaced] + " "
-    return "".join(pieces.tolist())
 
 
 def _entities(doc: Doc) -> list[Span]:
@@ -100,7 +87,7 @@ class EntityRules:
         """The resolved candidates for ``doc`` (pure: ``doc`` is not changed)."""
         if self.gazetteer is None:
             self.initialize()
-        text = _doc_text(doc) if text is None else text
+        text = doc_text(doc) if text is None else text
         model = [
             Candidate(e.start_char, e.end_char, e.label_, P_MODEL, MODEL_RULE, e.kb_id_)
             for e in (_entities(doc) if ents is None else ents)
@@ -121,7 +108,7 @@ class EntityRules:
         ents = _entities(doc)
         originals = {(e.start_char, e.end_char, e.label_): e for e in ents}
         spans: list[Span] = []
-        for cand in self.match(doc, _doc_text(doc), ents):
+        for cand in self.match(doc, doc_text(doc), ents):
             span = originals.get((cand.start, cand.end, cand.label))
             if span is None:
                 span = doc.char_span(

@@ -13,6 +13,8 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.nlp.doctext import doc_text
+
 # A sentence ends after final punctuation plus any closing quotes/brackets, or at a line break.
 _END = re.compile(r"[。！？!?；;…]+[”’」』）)》]*|\n+")
 
@@ -59,7 +61,7 @@ class Sentencizer:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        starts = numpy.array([start for start, _ in sentence_spans(doc.text)], dtype="int64")
+        starts = numpy.array([start for start, _ in sentence_spans(doc_text(doc))], dtype="int64")
         # One array write: setting token.is_sent_start token by token rescans the doc each time.
         values = numpy.where(numpy.isin(doc.to_array("IDX").astype("int64"), starts), 1, -1)
         values[0] = 1

@@ -18,6 +18,8 @@ from spacy.tokens import Doc
 from spacy.util import registry
 from spacy.vocab import Vocab
 
+from kg.nlp.doctext import remember_text
+
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[.\-_][A-Za-z0-9]+)*|\s+|.", re.DOTALL)
 
 
@@ -47,7 +49,7 @@ class CharTokenizer:
 
     def __call__(self, text: str) -> Doc:
         words, spaces = split_chars(text)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        return remember_text(Doc(self.vocab, words=words, spaces=spaces), text)
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
         for text in texts:

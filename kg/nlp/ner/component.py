@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, minibatch
 
+from kg.nlp.doctext import doc_text
 from kg.nlp.ner.predictor import TITLE_LABEL, NerModel
 from kg.nlp.ner.predictor import Span as CharSpan
 
@@ -105,7 +106,7 @@ class KgNer:
         """
         if self.threads and torch.get_num_threads() != self.threads:
             torch.set_num_threads(self.threads)
-        return self.model.predict([doc.text for doc in docs], batch_chars=self.batch_chars)
+        return self.model.predict([doc_text(doc) for doc in docs], batch_chars=self.batch_chars)
 
     def set_annotations(self, docs: Iterable[Doc], predictions: list[list[CharSpan]]) -> None:
         """Write ``doc.ents`` and ``doc.spans[titles_key]`` from character spans."""

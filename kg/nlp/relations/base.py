@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
+from kg.nlp.doctext import doc_text
 from kg.nlp.records import TITLES_KEY, Mention, Relation
 from kg.nlp.sentences import sentence_spans
 
@@ -45,11 +46,11 @@ class Context:
         if doc.has_annotation("SENT_START"):
             sentences = [(s.start_char, s.end_char) for s in doc.sents]
         else:
-            sentences = sentence_spans(doc.text)
+            sentences = sentence_spans(doc_text(doc))
         titles: list[tuple[int, int]] = []
         if TITLES_KEY in doc.spans:
             titles = [(span.start_char, span.end_char) for span in doc.spans[TITLES_KEY]]
-        return cls(doc.text, mentions, sentences, titles)
+        return cls(doc_text(doc), mentions, sentences, titles)
 
     @classmethod
     def from_text(
