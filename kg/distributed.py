@@ -242,14 +242,15 @@ def load_shards(store: Store, shards: Iterable[str | Path], *, optimize: bool = 
     later single-article updates as cheap as in a store built article by article.
     """
     loaded = 0
-    for shard in shards:
-        path = Path(shard)
+    paths = [Path(shard) for shard in shards]
+    for path in paths:
         graphs = path.with_suffix(GRAPHS_SUFFIX)
         names = graphs.read_text(encoding="utf-8").split() if graphs.exists() else []
         for name in names:
             store.remove_graph(ox.NamedNode(name))
-        store.bulk_load(path, format=ox.RdfFormat.N_QUADS, lenient=True)
         loaded += len(names)
+    if paths:  # all shards at once: one loader per core (kg.bulk)
+        store.bulk_load(paths, format=ox.RdfFormat.N_QUADS, lenient=True)
     store.flush()
     if optimize and loaded:
         store.optimize()
