@@ -35,6 +35,7 @@ class Context:
         if not self.sentences:
             self.sentences = sentence_spans(self.text)
         self._sent_starts = [start for start, _ in self.sentences]
+        self._mention_starts = [m.start for m in self.mentions]
         self._by_start = {m.start: m for m in self.mentions}
         self._by_end: dict[int, Mention] = {}
         for m in self.mentions:
@@ -79,10 +80,12 @@ class Context:
 
     def in_sentence(self, sentence: tuple[int, int], labels: Sequence[str] = ()) -> list[Mention]:
         start, end = sentence
+        first = bisect.bisect_left(self._mention_starts, start)
+        last = bisect.bisect_left(self._mention_starts, end, lo=first)
         return [
             m
-            for m in self.mentions
-            if m.start >= start and m.end <= end and (not labels or m.label in labels)
+            for m in self.mentions[first:last]
+            if m.end <= end and (not labels or m.label in labels)
         ]
 
     def starting_at(self, pos: int) -> Mention | None:
