@@ -16,6 +16,7 @@ from spacy.tokens import Span
 from kg.errors import KgError, ModelError
 from kg.nlp.entities import EntityRules, match_entities
 from kg.nlp.entity_gazetteer import Gazetteer, parse_rows
+from kg.nlp.entity_resolve import balance_brackets
 from kg.nlp.patterns import Candidate
 from kg.nlp.records import ENTITY_LABELS
 from kg.resources import DataNotFoundError, data_path
@@ -507,3 +508,22 @@ def test_data_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert isinstance(error.value, KgError)
     (tmp_path / "kg" / "_data" / "queries").mkdir(parents=True)
     assert data_path("queries") == tmp_path / "kg" / "_data" / "queries"
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "expected"),
+    [
+        ("“二线口岸”(货运)集中查验场(简称", "货运)集中查验场", "集中查验场"),
+        ("“二线口岸”(货运)集中查验场(简称", "“二线口岸", "二线口岸"),
+        ("“二线口岸”(货运)集中查验场(简称", "(货运)集中查验场", "(货运)集中查验场"),
+        ("“二线口岸”(货运)集中查验场(简称", "集中查验场(简称", "集中查验场"),
+        ("发表于《自然》杂志", "《自然》", "《自然》"),
+        ("见《自然", "《自然", "自然"),
+        ("甲)乙", "甲)乙", None),
+    ],
+)
+def test_names_hold_only_whole_bracket_pairs(text: str, span: str, expected: str | None) -> None:
+    start = text.index(span)
+    cand = Candidate(start, start + len(span), "PLACE", 1, "model", "")
+    out = balance_brackets(text, cand)
+    assert (out and text[out.start : out.end]) == expected

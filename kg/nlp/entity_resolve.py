@@ -502,6 +502,37 @@ def _second_pass(text: str, chosen: Sequence[Candidate]) -> list[Candidate]:
     return extra
 
 
+#: Bracket and quote pairs a name may contain only whole (《》 and “” included).
+_PAIRS = {"(": ")", "（": "）", "[": "]", "【": "】", "《": "》", "“": "”", "「": "」", "『": "』"}
+_CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
+
+
+def balance_brackets(text: str, cand: Candidate) -> Candidate | None:
+    """``cand`` without an unmatched bracket: the name starts after an unmatched closing one
+    (“二线口岸”(货运)集中查验场 → 集中查验场) or a leading opening one, and ends before any other
+    unmatched opening one; ``None`` when fewer than two characters are left."""
+    start, end = cand.start, cand.end
+    opened: list[int] = []
+    for i in range(cand.start, cand.end):
+        char = text[i]
+        if char in _PAIRS:
+            opened.append(i)
+        elif char in _CLOSERS:
+            if opened and text[opened[-1]] == _CLOSERS[char]:
+                opened.pop()
+            else:
+                start, opened = i + 1, []
+    if opened and opened[0] == start:  # “二线口岸 → 二线口岸
+        start = opened.pop(0) + 1
+    if opened:
+        end = opened[0]
+    if (start, end) == (cand.start, cand.end):
+        return cand
+    if end - start < 2:
+        return None
+    return replace(cand, start=start, end=end, kb_id="")
+
+
 def match_entities(
     text: str,
     model_spans: Sequence[Candidate] = (),
@@ -531,7 +562,11 @@ def match_entities(
         candidates += gazetteer_candidates(text, gazetteer)
     candidates += bracketed_names(text, candidates)
     candidates += legal_form_names(text, candidates)
-    candidates = [c for c in candidates if _aligned(text, c.start, c.end)]
+    candidates = [
+        b
+        for c in candidates
+        if (b := balance_brackets(text, c)) is not None and _aligned(text, b.start, b.end)
+    ]
     if repair_org:
         people = [(c.start, c.end) for c in model_spans if c.label == "PERSON"]
         candidates = repair_orgs(text, candidates, [*titles, *people])
