@@ -6,13 +6,14 @@ import itertools
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from spacy.language import Language
 
 from kg.errors import ModelError
 from kg.nlp.ner.model import CRF, bio_tags
-from kg.nlp.ner.predictor import NerModel, tags_to_spans
+from kg.nlp.ner.predictor import NerModel, path_spans
 from kg.nlp.ner.text import Lexicon, chunk_bounds, feature_chars, split_sentences
 from kg.train.corpora import parse_cluener_line, parse_msra_line
 
@@ -163,19 +164,39 @@ def test_crf_matches_brute_force() -> None:
     # forbidden paths carry a -1e4 penalty, which keeps them out of the sum in both computations
     assert torch.allclose(nll[0], expected, atol=1e-4)
     best = paths[int(scores.argmax())]
-    assert crf.decode(emissions, [4]) == [list(best)]
+    assert crf.decode(emissions, [4])[0, :4].tolist() == list(best)
     # a shorter sequence in a padded batch decodes the same as alone
     padded = torch.cat([emissions, torch.randn(1, 4, len(tags))], dim=1)
-    assert crf.decode(padded, [4]) == [list(best)]
+    assert crf.decode(padded, [4])[0, :4].tolist() == list(best)
 
 
-def test_tags_to_spans() -> None:
-    assert tags_to_spans(["B-PERSON", "I-PERSON", "O", "B-ORG", "B-ORG", "I-PLACE"]) == [
-        (0, 2, "PERSON"),
-        (3, 4, "ORG"),
-        (4, 5, "ORG"),
-        (5, 6, "PLACE"),
-    ]
+def _spans_by_loop(tags: list[str]) -> list[tuple[int, int, str]]:
+    """The definition, one tag at a time: B- or a stray I- starts a span."""
+    spans, start, label = [], -1, ""
+    for i, tag in enumerate([*tags, "O"]):
+        if tag == "O" or tag.startswith("B-") or tag[2:] != label:
+            if label:
+                spans.append((start, i, label))
+            start, label = (i, tag[2:]) if tag != "O" else (-1, "")
+    return spans
+
+
+def test_path_spans() -> None:
+    tags = bio_tags(["PERSON", "ORG", "PLACE"])
+    path = [tags.index(t) for t in ["B-PERSON", "I-PERSON", "O", "B-ORG", "B-ORG", "I-PLACE"]]
+    spans = [(s, e, ["PERSON", "ORG", "PLACE"][k]) for s, e, k in path_spans(np.array(path))]
+    assert spans == [(0, 2, "PERSON"), (3, 4, "ORG"), (4, 5, "ORG"), (5, 6, "PLACE")]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_path_spans_matches_the_loop(seed: int) -> None:
+    labels = ["PERSON", "ORG", "PLACE", "WORK", "TITLE"]
+    tags = bio_tags(labels)
+    rng = np.random.default_rng(seed)
+    for length in (1, 2, 7, 60):
+        path = rng.integers(0, len(tags), size=length)
+        found = [(s, e, labels[k]) for s, e, k in path_spans(path)]
+        assert found == _spans_by_loop([tags[t] for t in path])
 
 
 def test_folding_keeps_length() -> None:

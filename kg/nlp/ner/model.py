@@ -79,8 +79,9 @@ class CRF(nn.Module):
         return log_z - gold
 
     @torch.no_grad()
-    def decode(self, emissions: torch.Tensor, lengths: list[int]) -> list[list[int]]:
-        """The best tag sequence of each sequence (Viterbi)."""
+    def decode(self, emissions: torch.Tensor, lengths: list[int]) -> np.ndarray:
+        """The best tag sequence of each sequence (Viterbi), as a (B, T) array of tag ids;
+        sequence ``b`` is ``path[b, : lengths[b]]``."""
         trans, start = self._scores()
         batch, length, n_tags = emissions.shape
         mask = torch.arange(length).unsqueeze(0) < torch.tensor(lengths).unsqueeze(1)
@@ -103,7 +104,7 @@ class CRF(nn.Module):
             for t in range(length - 2, -1, -1):
                 tag = hist[rows, t, tag]
                 path[:, t] = tag
-        return [path[b, : lengths[b]].tolist() for b in range(batch)]
+        return path
 
 
 @dataclass

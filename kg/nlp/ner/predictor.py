@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from kg.errors import ModelError
@@ -207,14 +208,16 @@ class NerModel:
             for name in self.head_order:
                 if not self.emit.get(name):
                     continue
-                paths = self.net.crf_of(name).decode(emissions[name], lengths.tolist())
-                for i, path in zip(batch, paths, strict=True):
-                    offset = pieces[i][1]
-                    if not any(path):  # all O
+                sizes = lengths.tolist()
+                paths = self.net.crf_of(name).decode(emissions[name], sizes)
+                labels = self.net.cfg.heads[name]
+                for row, i in enumerate(batch):
+                    path = paths[row, : sizes[row]]
+                    if not path.any():  # all O
                         continue
+                    offset = pieces[i][1]
                     piece = texts[pieces[i][0]][offset : pieces[i][2]]
-                    tags = [self.tags[name][t] for t in path]
-                    trimmed = (trim_span(piece, span) for span in tags_to_spans(tags))
+                    trimmed = (trim_span(piece, (s, e, labels[k])) for s, e, k in path_spans(path))
                     per_head[i][name] = [
                         (s + offset, e + offset, lab) for s, e, lab in trimmed if s < e
                     ]
@@ -272,13 +275,14 @@ def _load_lexicon(path: Path) -> Lexicon:
     return _LEXICONS[key]
 
 
-def tags_to_spans(tags: Sequence[str]) -> list[Span]:
-    """``(start, end, label)`` spans of a BIO tag sequence (a stray ``I-`` starts a span)."""
-    spans: list[Span] = []
-    start, label = -1, ""
-    for i, tag in enumerate([*list(tags), "O"]):
-        if tag == "O" or tag.startswith("B-") or (tag.startswith("I-") and tag[2:] != label):
-            if label:
-                spans.append((start, i, label))
-            start, label = (i, tag[2:]) if tag != "O" else (-1, "")
-    return spans
+def path_spans(path: np.ndarray) -> list[tuple[int, int, int]]:
+    """``(start, end, k)`` spans of a path of BIO tag ids (0 = ``O``, ``2k+1`` = ``B-``, ``2k+2``
+    = ``I-`` of the head's label ``k``, as :func:`~kg.nlp.ner.model.bio_tags` orders them); a
+    stray ``I-`` starts a span. Array operations, not a loop over characters."""
+    label = (path + 1) // 2
+    before = np.concatenate(([0], label[:-1]))
+    begins = (label > 0) & ((path % 2 == 1) | (before != label))
+    starts = np.flatnonzero(begins)
+    bounds = np.append(np.flatnonzero(begins | (label != before)), len(path))
+    ends = bounds[np.searchsorted(bounds, starts, side="right")]
+    return list(zip(starts.tolist(), ends.tolist(), (label[starts] - 1).tolist(), strict=True))
