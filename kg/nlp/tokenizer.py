@@ -21,14 +21,17 @@ from spacy.vocab import Vocab
 from kg.nlp.doctext import remember_text
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[.\-_][A-Za-z0-9]+)*|\s+|.", re.DOTALL)
+_SPACE = re.compile(r"\s")
 
 
 def split_chars(text: str) -> tuple[list[str], list[bool]]:
     """Return spaCy ``words`` and ``spaces`` for ``text``."""
+    pieces = _TOKEN.findall(text)
+    if _SPACE.search(text) is None:  # most paragraphs: nothing to attach
+        return pieces, [False] * len(pieces)
     words: list[str] = []
     spaces: list[bool] = []
-    for match in _TOKEN.finditer(text):
-        piece = match.group()
+    for piece in pieces:
         if piece[0].isspace():
             if piece == " " and words and not spaces[-1] and not words[-1].isspace():
                 spaces[-1] = True
