@@ -418,6 +418,14 @@ def test_generic_org_nouns_are_not_names(nlp: Language, name: str) -> None:
     assert run(nlp, f"{name}成立于2003年。", [(name, "ORG")]) == []
 
 
+def test_one_character_people_are_dropped(nlp: Language) -> None:
+    # MSRA tags the surname of 江主席 as a person: a node the graph could never link
+    assert run(nlp, "江主席访问了哈佛大学。", [("江", "PERSON"), ("哈佛大学", "ORG")]) == [
+        ("哈佛大学", "ORG")
+    ]
+    assert run(nlp, "江平主席访问了哈佛。", [("江平", "PERSON")]) == [("江平", "PERSON")]
+
+
 # --- pure matching, gazetteer, resources, serialisation -----------------------------------------
 
 

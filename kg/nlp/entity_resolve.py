@@ -554,6 +554,7 @@ def match_entities(
             text, founded_orgs(text, trim_before_titles(text, model_spans, titles))
         )
         if not (c.label == "ORG" and is_generic_org(text[c.start : c.end]))
+        and not (c.label == "PERSON" and c.end - c.start < 2)  # 江 of 江主席: no one to link
     ]
     model_spans = [_without_headquarters(text, c) for c in model_spans]
     places = [c.start for c in model_spans if c.label == "PLACE"]
