@@ -418,6 +418,22 @@ def test_generic_org_nouns_are_not_names(nlp: Language, name: str) -> None:
     assert run(nlp, f"{name}成立于2003年。", [(name, "ORG")]) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "model", "expected"),
+    [
+        ("龙源电力公告称将分红。", [("龙源", "PERSON")], [("龙源电力", "ORG")]),
+        ("品牌有金士顿科技，成立于1987年。", [("金士顿", "PERSON")], [("金士顿科技", "ORG")]),
+        ("王明电力工程师说。", [("王明", "PERSON")], [("王明", "PERSON")]),  # a title follows
+        ("张勇科技部部长说。", [("张勇", "PERSON")], [("张勇", "PERSON"), ("科技部", "ORG")]),
+        ("马云投资了一家公司。", [("马云", "PERSON")], [("马云", "PERSON")]),  # a verb
+    ],
+)
+def test_a_person_span_before_an_industry_noun_is_a_company(
+    nlp: Language, text: str, model: Ents, expected: Ents
+) -> None:
+    assert run(nlp, text, model) == expected
+
+
 def test_one_character_people_are_dropped(nlp: Language) -> None:
     # MSRA tags the surname of 江主席 as a person: a node the graph could never link
     assert run(nlp, "江主席访问了哈佛大学。", [("江", "PERSON"), ("哈佛大学", "ORG")]) == [

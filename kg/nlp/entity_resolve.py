@@ -265,6 +265,14 @@ _FOUNDER_AFTER = re.compile(r"的?(?:联合)?(?:创始人|创办人|创建人)")
 #: What only follows a company or a brand (新秀丽旗下, 阿迪达斯品牌, …公司): a model PERSON there
 #: is an ORG (never 的公司: 张三的公司 is his company).
 _COMPANY_AFTER = re.compile(r"(?:旗下|品牌|集团|公司|股份有限公司|有限公司)")
+#: An industry noun right after a model PERSON span makes it a company name (龙源 + 电力,
+#: 宇树 + 科技): nouns only, no verbs (投资, 建设, 控股 also follow people as verbs).
+_INDUSTRY_AFTER = re.compile(
+    r"(?:科技|电力|速递|快递|证券|银行|化工|煤业|传媒|电子|软件|汽车|地产|置业|医药|药业|制药|食品|"
+    r"物流|能源|矿业|钢铁|航空|保险|电器|电气|通信|光电|重工|机械|实业|商贸|影业|酒业|乳业|纺织)"
+    # 科技部, 电力局: a government body; 电力工程师, 医药专家: an occupation, so 王明 is a person
+    r"(?![部局厅委处司所]|工程师|技师|专家|学者|工人|人员|工作者|从业者)"
+)
 #: What may follow a whole name: punctuation, the end, or a function word.
 _NAME_END = re.compile(r"$|[，,。、；;：:（(）)“”！？!?\s]|[的是在于和与及并后]")
 
@@ -276,9 +284,12 @@ def _without_headquarters(text: str, cand: Candidate) -> Candidate:
     return cand
 
 
-def founded_orgs(text: str, candidates: Iterable[Candidate]) -> list[Candidate]:
+def founded_orgs(
+    text: str, candidates: Iterable[Candidate], titles: Sequence[tuple[int, int]] = ()
+) -> list[Candidate]:
     """Relabel model PLACE/PERSON spans an organisation-founding cue marks as ORG, and model
-    PERSON spans a company word follows (新秀丽旗下, 阿迪达斯品牌, 星火公司)."""
+    PERSON spans a company word follows (新秀丽旗下, 阿迪达斯品牌, 星火公司); a PERSON span an
+    industry noun follows becomes an ORG that includes it (龙源电力)."""
     out: list[Candidate] = []
     for cand in candidates:
         if cand.rule == MODEL_RULE and cand.label in ("PLACE", "PERSON"):
@@ -286,7 +297,12 @@ def founded_orgs(text: str, candidates: Iterable[Candidate]) -> list[Candidate]:
             if before is not None and not _NAME_END.match(text, cand.end):
                 before = None  # 创办了中国第一所…学校: the place only describes what was founded
             company = cand.label == "PERSON" and _COMPANY_AFTER.match(text, cand.end)
-            if before is not None or company or _FOUNDER_AFTER.match(text, cand.end):
+            industry = _INDUSTRY_AFTER.match(text, cand.end) if cand.label == "PERSON" else None
+            if industry is not None and not any(  # 王明 + 电力工程师: a title follows
+                s < industry.end() and industry.start() < e for s, e in titles
+            ):
+                cand = replace(cand, end=industry.end(), label="ORG")
+            elif before is not None or company or _FOUNDER_AFTER.match(text, cand.end):
                 cand = replace(cand, label="ORG")
         out.append(cand)
     return out
@@ -551,7 +567,7 @@ def match_entities(
     model_spans = [
         c
         for c in project_orgs(
-            text, founded_orgs(text, trim_before_titles(text, model_spans, titles))
+            text, founded_orgs(text, trim_before_titles(text, model_spans, titles), titles)
         )
         if not (c.label == "ORG" and is_generic_org(text[c.start : c.end]))
         and not (c.label == "PERSON" and c.end - c.start < 2)  # 江 of 江主席: no one to link
