@@ -551,3 +551,18 @@ def test_names_hold_only_whole_bracket_pairs(text: str, span: str, expected: str
     cand = Candidate(start, start + len(span), "PLACE", 1, "model", "")
     out = balance_brackets(text, cand)
     assert (out and text[out.start : out.end]) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "model", "expected"),
+    [
+        ("他毕业于复旦大学物理系。", [("复旦大学", "ORG")], [("复旦大学物理系", "ORG")]),
+        ("中科院生态系统研究网络", [("中科院", "ORG")], [("中科院", "ORG")]),
+        ("北京大学体系建设", [("北京大学", "ORG")], [("北京大学", "ORG")]),
+        ("北京大学产品系列", [("北京大学", "ORG")], [("北京大学", "ORG")]),
+    ],
+)
+def test_a_department_is_part_of_the_org_name(
+    nlp: Language, text: str, model: Ents, expected: Ents
+) -> None:
+    assert run(nlp, text, model) == expected

@@ -60,7 +60,7 @@ ORG_SUFFIXES: tuple[str, ...] = tuple(
         words(
             "研究所 研究院 研究中心 研究室 科学院 工程院 大学 学院 集团 分公司 公司 医院 实验室 "
             "中心 委员会 协会 学会 基金会 办公室 海关 银行 支行 分行 法院 检察院 天文台 出版社 "
-            "报社 电视台 分局 局 部 署 司 厅"
+            "报社 电视台 分局 局 部 署 司 厅 系"
         ),
         key=len,
         reverse=True,
@@ -70,11 +70,18 @@ ORG_SUFFIXES: tuple[str, ...] = tuple(
 _NOT_ORG_ENDINGS = set(
     words(
         "布局 格局 大局 全局 结局 开局 变局 当局 出局 部署 总部 内部 外部 全部 局部 东部 "
-        "西部 南部 北部 中部 本部 干部 头部 底部 顶部 上司 官司 大厅 议厅 会厅 餐厅 展厅 客厅"
+        "西部 南部 北部 中部 本部 干部 头部 底部 顶部 上司 官司 大厅 议厅 会厅 餐厅 展厅 客厅 "
+        "关系 体系 联系 派系 水系 星系 直系 旁系 母系 父系 嫡系 维系 世系 谱系 语系 品系 菜系 "
+        "银河系 太阳系"
     )
 )
-# Words that start with a one-character org suffix (星海科技加快部署, 相关部门, 司令员).
-_NOT_ORG = set(words("部署 部门 部分 部件 部位 部落 部委 局面 局势 局限 司法 司机 司令 署名 厅堂"))
+# Words that start with a one-character org suffix (星海科技加快部署, 相关部门, 司令员, 系统).
+_NOT_ORG = set(
+    words(
+        "部署 部门 部分 部件 部位 部落 部委 局面 局势 局限 司法 司机 司令 署名 厅堂 "
+        "系统 系列 系数 系着 系在 系上"
+    )
+)
 # An org word followed by one of these is part of another word (公司治理, 大学生, 银行业).
 _NOT_ORG_NEXT = set("业法治制化生里内间股债卡账级")
 # A tail holding a job title or a reporting verb is a clause, not the rest of a name.
