@@ -566,3 +566,9 @@ def test_a_department_is_part_of_the_org_name(
     nlp: Language, text: str, model: Ents, expected: Ents
 ) -> None:
     assert run(nlp, text, model) == expected
+
+
+@pytest.mark.parametrize("name", ["具身智能市场", "欧洲市场", "广州市民"])
+def test_markets_and_residents_are_not_places(nlp: Language, name: str) -> None:
+    text = f"2025年中国{name}规模很大。"
+    assert run(nlp, text, [("中国", "PLACE"), (name, "PLACE")]) == [("中国", "PLACE")]

@@ -244,6 +244,10 @@ _PLACE_END = re.compile(r"[省市县区州国镇乡村]$")
 _BODY_BEFORE_TITLE = re.compile(r"(?:党委|党组|党支部|党总支|纪委|团委|工会|董事局|董事会|监事会)$")
 
 
+#: Model PLACE spans the 市 of a city name misleads: 具身智能市场, 总市值, 广大市民.
+_NOT_PLACE_END = re.compile(r"市(?:场|值|民)$")
+
+
 #: An ORG that is only a determiner and a generic head (公司, 我们公司, 该集团, 分公司): a common
 #: noun standing for some organisation, not its name.
 _GENERIC_ORG = re.compile(
@@ -578,6 +582,7 @@ def match_entities(
         )
         if not (c.label == "ORG" and is_generic_org(text[c.start : c.end]))
         and not (c.label == "PERSON" and c.end - c.start < 2)  # 江 of 江主席: no one to link
+        and not (c.label == "PLACE" and _NOT_PLACE_END.search(text, c.start, c.end))
     ]
     model_spans = [_without_headquarters(text, c) for c in model_spans]
     places = [c.start for c in model_spans if c.label == "PLACE"]
