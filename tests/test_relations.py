@@ -54,6 +54,13 @@ def by_predicate(doc: Doc, predicate: str) -> list[Relation]:
 # --- positions ----------------------------------------------------------------------------------
 
 
+def test_no_position_for_a_relative_of_the_title_holder() -> None:
+    doc = make_doc(
+        "宏宝堂公司董事长的儿子程茂全说。", [("宏宝堂公司", "ORG"), ("程茂全", "PERSON")]
+    )
+    assert by_predicate(doc, "worksFor") == []
+
+
 def test_org_title_person() -> None:
     doc = make_doc(
         "星河动力董事长刘百奇在发布会上介绍了新火箭。", [("星河动力", "ORG"), ("刘百奇", "PERSON")]
@@ -103,6 +110,11 @@ def test_org_title_person() -> None:
             "署长",
         ),
         ("小鹏汽车 CEO 何小鹏到场。", [("小鹏汽车", "ORG"), ("何小鹏", "PERSON")], "CEO"),
+        (
+            "宏宝堂文化有限公司董事长兼总经理的程茂全说。",
+            [("宏宝堂文化有限公司", "ORG"), ("程茂全", "PERSON")],
+            "董事长兼总经理",
+        ),
     ],
 )
 def test_title_variants(text: str, ents: list[tuple[str, str]], title: str) -> None:

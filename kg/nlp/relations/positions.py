@@ -3,8 +3,9 @@
 Rules (extractor names after ``rule:``):
 
 - ``position/org-title-person`` (0.9): ORG/PROJECT, then ``[sub-unit] title``, then PERSON —
-  天兵科技董事长康永来. A chain (海口海关所属三亚海关企业管理和核查科副科长祝贺) gives the person
-  the *innermost named* organisation (三亚海关) and keeps the sub-unit in the title as written
+  天兵科技董事长康永来, …公司董事长兼总经理的程茂全. A chain
+  (海口海关所属三亚海关企业管理和核查科副科长祝贺) gives the person the *innermost
+  named* organisation (三亚海关) and keeps the sub-unit in the title as written
   (企业管理和核查科副科长); confidence 0.85 when a sub-unit is part of the title.
 - ``position/list-continuation`` (0.8): 天兵科技董事长张三、总经理李四 — 李四 at the same org.
 - ``position/person-org-title`` (0.8): 张三，清华大学教授 / 张三（清华大学教授） /
@@ -90,7 +91,9 @@ _VERB_AFTER_TITLE = (
 
 
 def _clean_gap(gap: str) -> str:
-    return gap[:-2] if gap.endswith("之一") else gap
+    """Without a closing 的 (…公司董事长兼总经理的程茂全) or 之一 (董事之一)."""
+    gap = gap.removesuffix("的")
+    return gap.removesuffix("之一")
 
 
 def _position(
