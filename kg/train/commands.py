@@ -72,14 +72,17 @@ def train() -> None:
     "--init-from",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Continue training from this model directory's weights and vocabularies.",
+    help="Continue training from this model directory's weights and vocabularies; with another "
+    "encoder in the config, start that encoder on this model's embeddings.",
 )
 def train_ner_command(config_path, output, corpora, cache_dir, overrides, limit, init_from) -> None:
     """Train the character-level NER model and evaluate it on the test split.
 
     \b
-    Example:
+    Examples:
       python -m kg.train ner --config kg/train/configs/ner.cfg --output kg/nlp/ner/model
+      python -m kg.train ner --config kg/train/configs/ner-fast.cfg \\
+          --init-from kg/nlp/ner/model --output kg/nlp/ner/model-fast
     """
     from kg.train.evaluate import evaluate_ner
     from kg.train.ner import load_config, train_ner
@@ -117,9 +120,9 @@ def eval_group() -> None:
 )
 @click.option(
     "--model-dir",
-    type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Model directory (default: the shipped model).",
+    metavar="accurate|fast|DIR",
+    help="A shipped model's name or a model directory (default: accurate).",
 )
 @click.option(
     "--corpora",
@@ -133,8 +136,9 @@ def eval_ner_command(split, model_dir, corpora, threads, as_json) -> None:
     """Entity-level strict P/R/F1 per type and chars/s of the NER model.
 
     \b
-    Example:
+    Examples:
       kg eval ner --corpus msra:test
+      kg eval ner --corpus cluener:dev --model-dir fast
     """
     from kg.train.evaluate import evaluate_ner
 

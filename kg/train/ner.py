@@ -14,7 +14,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -253,6 +253,28 @@ def build_network(
     return net, vocab, lexicon
 
 
+#: ``[model]`` settings that define the encoder; the rest of a continued model is kept as it is.
+ENCODER_SETTINGS = ("encoder", "hidden", "cnn_dilations")
+
+
+def transfer(net: NerNet, model_config: dict) -> NerNet:
+    """``net`` itself, or, when ``model_config`` asks for another encoder, a new network with
+    that encoder and every weight of ``net`` whose name and shape fit (the embeddings; the
+    output layers too if the hidden size is the same): a fast model starts from the trained
+    embeddings of the accurate one."""
+    wanted = {k: model_config[k] for k in ENCODER_SETTINGS if k in model_config}
+    if all(getattr(net.cfg, k) == v for k, v in wanted.items()):
+        return net
+    if "dropout" in model_config:
+        wanted["dropout"] = float(model_config["dropout"])
+    new = NerNet(replace(net.cfg, **wanted))
+    own = new.state_dict()
+    kept = {k: v for k, v in net.state_dict().items() if k in own and own[k].shape == v.shape}
+    new.load_state_dict(kept, strict=False)
+    log.info("new encoder %s; kept %d of %d weights: %s", wanted, len(kept), len(own), sorted(kept))
+    return new
+
+
 def train_ner(
     config: dict,
     output: Path,
@@ -266,8 +288,9 @@ def train_ner(
     """Train a model as ``config`` says and write it to ``output``; returns the best model.
 
     With ``init_from`` (a model directory) training continues from that model's weights,
-    vocabularies and lexicon instead of building new ones (the config's ``model`` and
-    ``embeddings`` sections are then not used); its training record is kept in ``meta``.
+    vocabularies and lexicon instead of building new ones (the config's ``embeddings`` section
+    and its ``model`` sizes are then not used, except a different encoder, see :func:`transfer`);
+    its training record is kept in ``meta``.
     """
     from kg.train.evaluate import evaluate_model
 
@@ -292,7 +315,7 @@ def train_ner(
         start = NerModel.load(init_from)
         if start.net.cfg.heads != {h.name: h.labels for h in heads}:
             raise InputError(f"The heads of {init_from} differ from the config's heads.")
-        net, vocab, lexicon = start.net, start.vocab, start.lexicon
+        net, vocab, lexicon = transfer(start.net, mc), start.vocab, start.lexicon
         log.info("continuing from %s", init_from)
     else:
         texts = [s.text for s in train_sents] if limit else list(raw_texts(corpora_dir))
