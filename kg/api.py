@@ -77,7 +77,9 @@ class KnowledgeGraph:
     """A knowledge graph in an embedded Oxigraph store.
 
     ``path`` is the store folder (created on first build); ``None`` keeps it in memory.
-    The NLP pipeline is loaded on first use, not when the graph is opened.
+    The NLP pipeline is loaded on first use, not when the graph is opened: ``nlp``, or
+    :func:`kg.load_pipeline` with ``ner_model`` (``"accurate"``, the default, ``"fast"`` or a
+    model directory).
     """
 
     def __init__(
@@ -86,9 +88,13 @@ class KnowledgeGraph:
         *,
         read_only: bool = False,
         nlp: Language | None = None,
+        ner_model: str | None = None,
     ) -> None:
+        if nlp is not None and ner_model is not None:
+            raise ValueError("Pass either nlp or ner_model, not both.")
         self.store = Store(path, read_only=read_only)
         self._nlp = nlp
+        self.ner_model = ner_model
         self._linker_cache: Linker | None = None
 
     # --- context manager -----------------------------------------------------------------------
@@ -114,7 +120,7 @@ class KnowledgeGraph:
         if self._nlp is None:
             from kg.nlp import load_pipeline
 
-            self._nlp = load_pipeline()
+            self._nlp = load_pipeline(ner_model=self.ner_model)
         return self._nlp
 
     def builder(self) -> Builder:

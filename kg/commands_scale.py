@@ -6,13 +6,14 @@ is the one-machine alternative. See ``docs/scaling.md``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, cast
 
 import click
 
-from kg.cli import EXIT_PARTIAL, handle_errors, store_option
+from kg.cli import EXIT_PARTIAL, handle_errors, ner_model_option, store_option
 
 
 @click.command()
@@ -44,6 +45,7 @@ from kg.cli import EXIT_PARTIAL, handle_errors, store_option
     help="Bulk-load the shards into --store when all are written.",
 )
 @store_option
+@ner_model_option
 @handle_errors
 def shard(
     paths: tuple[str, ...],
@@ -52,6 +54,7 @@ def shard(
     partition_size: int,
     load: bool,
     store: Path,
+    ner_model: str,
 ) -> None:
     """Extract PATHS on a dask cluster into N-Quads shards, then bulk-load them into the store.
 
@@ -63,10 +66,12 @@ def shard(
       kg shard corpus/ --out shards/                          # a LocalCluster on this machine
       kg shard /nfs/corpus --out /nfs/shards --scheduler tcp://10.0.0.5:8786
       kg shard corpus/ --out shards/ --no-load      # shards only (kg.distributed.load_shards)
+      kg shard corpus/ --out shards/ --ner-model fast
     """
     from kg.builder import check_paths
     from kg.distributed import extract_shards, load_shards
     from kg.link import Linker, load_alias_table
+    from kg.nlp import load_pipeline
     from kg.parallel import prepare_store
     from kg.store import Store
 
@@ -78,6 +83,7 @@ def shard(
         out_dir,
         client=scheduler,
         partition_size=partition_size,
+        nlp_factory=functools.partial(load_pipeline, ner_model=ner_model),
         linker=linker,
     )
     click.echo(

@@ -176,12 +176,13 @@ def _warm(documents: list[Document]) -> int:
     return os.getpid()
 
 
-def pipeline_factory(nlp: Language | None) -> PipelineFactory:
-    """How workers get the pipeline: :func:`kg.load_pipeline`, or a pickled copy of ``nlp``."""
+def pipeline_factory(nlp: Language | None, ner_model: str | None = None) -> PipelineFactory:
+    """How workers get the pipeline: :func:`kg.load_pipeline` (with ``ner_model``), or a pickled
+    copy of ``nlp``."""
     if nlp is None:
         from kg.nlp import load_pipeline
 
-        return load_pipeline
+        return functools.partial(load_pipeline, ner_model=ner_model)
     try:
         data = pickle.dumps(nlp)
     except Exception as error:
@@ -351,7 +352,7 @@ def parallel_builder(graph: KnowledgeGraph, workers: int) -> Builder:
     from kg.builder import Builder
 
     prepare_store(graph.store)
-    factory = pipeline_factory(graph._nlp)
+    factory = pipeline_factory(graph._nlp, graph.ner_model)
     return Builder(graph.store, None, graph._linker(), workers=workers, nlp_factory=factory)
 
 

@@ -138,3 +138,9 @@ def test_add_text_and_entity_lookup(nlp: Language) -> None:
     assert graph.entity("不存在的名字") is None
     assert isinstance(graph.query("ASK { ?s ?p ?o }"), bool)
     assert isinstance(graph.query("CONSTRUCT WHERE { ?s schema:worksFor ?o }"), ox.QueryTriples)
+
+
+def test_a_graph_takes_a_pipeline_or_a_model_name(nlp: Language) -> None:
+    with pytest.raises(ValueError, match="either nlp or ner_model"):
+        KnowledgeGraph(None, nlp=nlp, ner_model="fast")
+    assert KnowledgeGraph(None, ner_model="fast").ner_model == "fast"

@@ -110,6 +110,15 @@ def test_errors_are_one_clean_message(
     assert "SPARQL endpoint:" not in result.output  # kg serve announces only a served store
 
 
+def test_a_missing_ner_model_is_one_clean_message(tmp_path: Path) -> None:
+    # not the `runner` fixture: it hands every command the session's pipeline
+    args = ["build", "-", "--ner-model", "no/such/model", "--store", str(tmp_path / "s")]
+    result = CliRunner().invoke(cli, args, input="短讯：测试。")
+    assert result.exit_code == 5, result.output
+    assert "NER model in no/such/model is incomplete" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_build_names_skipped_inputs_and_exits_3(runner: CliRunner, tmp_path: Path) -> None:
     good = tmp_path / "good.txt"
     good.write_text("标题\n\n北京大学法学院教授易继明表示赞同。\n", encoding="utf-8")

@@ -12,15 +12,17 @@ import torch
 from spacy.language import Language
 
 from kg.errors import ModelError
+from kg.nlp import load_pipeline
 from kg.nlp.ner.model import CRF, bio_tags
-from kg.nlp.ner.predictor import NerModel, path_spans
+from kg.nlp.ner.predictor import SHIPPED_MODELS, NerModel, model_path, path_spans
 from kg.nlp.ner.text import Lexicon, chunk_bounds, feature_chars, split_sentences
 from kg.train.corpora import parse_cluener_line, parse_msra_line
 
 
-@pytest.fixture(scope="module")
-def model() -> NerModel:
-    return NerModel.load()
+@pytest.fixture(scope="module", params=sorted(SHIPPED_MODELS))
+def model(request: pytest.FixtureRequest) -> NerModel:
+    """Each shipped model: the tests below hold for the fast one too."""
+    return NerModel.load(request.param)
 
 
 def ents_of(model: NerModel, text: str) -> set[tuple[str, str]]:
@@ -29,12 +31,25 @@ def ents_of(model: NerModel, text: str) -> set[tuple[str, str]]:
 
 
 # ------------------------------------------------------------------ shipped model
-def test_shipped_model_labels_and_size(model: NerModel) -> None:
+def test_shipped_model_labels(model: NerModel) -> None:
     assert set(model.labels) == {"PERSON", "ORG", "PLACE", "WORK", "TITLE"}
-    model_dir = Path(__file__).resolve().parents[1] / "kg" / "nlp" / "ner" / "model"
-    assert (model_dir / "MODEL_CARD.md").is_file()
-    size = sum(p.stat().st_size for p in model_dir.iterdir())
+
+
+def test_shipped_models_have_cards_and_fit_in_50_mb() -> None:
+    folders = [model_path(name) for name in SHIPPED_MODELS]
+    assert folders[0].parent == Path(__file__).resolve().parents[1] / "kg" / "nlp" / "ner"
+    assert all((folder / "MODEL_CARD.md").is_file() for folder in folders)
+    size = sum(p.stat().st_size for folder in folders for p in folder.iterdir())
     assert size <= 50 * 1024 * 1024
+
+
+def test_model_names_and_directories(tmp_path: Path) -> None:
+    assert model_path(None) == model_path("accurate") != model_path("fast")
+    assert model_path(str(tmp_path)) == tmp_path
+    nlp = load_pipeline(ner_model="fast", exclude=["kg_relations"])
+    assert nlp.get_pipe("kg_ner").model.net.cfg.encoder == "cnn"
+    with pytest.raises(ModelError, match="incomplete"):
+        load_pipeline(ner_model=str(tmp_path))
 
 
 def test_missing_model_says_what_to_do(tmp_path: Path) -> None:
@@ -294,7 +309,7 @@ def test_corpus_parsers() -> None:
 # ------------------------------------------------------------------ training smoke test
 def test_training_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
     from kg.train.evaluate import evaluate_ner
-    from kg.train.ner import load_config, train_ner
+    from kg.train.ner import load_config, train_ner, transfer
 
     corpora = tmp_path / "corpora"
     (corpora / "msra_ner").mkdir(parents=True)
@@ -341,6 +356,15 @@ def test_training_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
     report = evaluate_ner("msra:test", model_dir=out, corpora_dir=corpora)
     assert set(report.types) == {"PERSON", "ORG", "PLACE"}
     assert report.chars == len("张三访问北京。")
+    # a fast model: another encoder, continued from this model's embeddings
+    cnn = {"encoder": "cnn", "hidden": 6, "cnn_dilations": [1], "dropout": 0.1}
+    moved = transfer(trained.net, cnn)
+    assert (moved.cfg.encoder, moved.cfg.hidden, moved.cfg.dropout) == ("cnn", 6, 0.1)
+    assert torch.equal(moved.char_emb.weight, trained.net.char_emb.weight)
+    assert transfer(trained.net, {"encoder": "lstm", "hidden": 8}) is trained.net
+    overrides = {**config, "model": {**config["model"], **cnn}}
+    fast = train_ner(overrides, tmp_path / "fast", corpora_dir=corpora, init_from=out)
+    assert fast.net.cfg.encoder == "cnn" and fast.meta["init_from"] == trained.meta
 
 
 def test_embedding_pretraining_is_cached(tmp_path: Path) -> None:

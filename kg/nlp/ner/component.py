@@ -3,8 +3,9 @@
 Prediction is character level and independent of the tokenizer (see
 :class:`kg.nlp.ner.predictor.NerModel`); this module only turns the predicted character spans
 into spaCy spans (``alignment_mode="expand"``). The weights are loaded by ``initialize`` /
-``from_disk`` or on first use (from ``model_dir``, default: the model shipped in
-``kg/nlp/ner/model/``), never at import time of ``kg``; a missing model raises ``ModelError``.
+``from_disk`` or on first use, never at import time of ``kg``, from ``model_dir``: a shipped
+model's name, ``"accurate"`` (the default, ``kg/nlp/ner/model/``) or ``"fast"``
+(``kg/nlp/ner/model-fast/``), or a directory. A missing model raises ``ModelError``.
 """
 
 from __future__ import annotations
@@ -80,7 +81,8 @@ class KgNer:
         self.batch_size = batch_size
         self.batch_chars = batch_chars
         self.threads = threads
-        self.model_dir = Path(model_dir) if model_dir else None
+        # a shipped model's name ("accurate", "fast") or a directory, see predictor.model_path
+        self.model_dir: str | None = str(model_dir) if model_dir else None
         self._model: NerModel | None = None
 
     @property
@@ -142,8 +144,8 @@ class KgNer:
         model_dir: str | None = None,  # a str: spaCy validates init settings with pydantic
     ) -> None:
         """Load the weights (from ``model_dir`` if given). The model is not trained here."""
-        if model_dir is not None and Path(model_dir) != self.model_dir:
-            self.model_dir = Path(model_dir)
+        if model_dir is not None and str(model_dir) != self.model_dir:
+            self.model_dir = str(model_dir)
             self._model = None
         if self._model is None:  # already loaded on first use (e.g. labels): not twice
             self._model = NerModel.load(self.model_dir)
@@ -156,6 +158,6 @@ class KgNer:
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> KgNer:
         """Load the model files written by :meth:`to_disk`."""
-        self.model_dir = Path(path)
+        self.model_dir = str(path)
         self._model = NerModel.load(self.model_dir)
         return self

@@ -31,9 +31,19 @@ PAD, UNK = 0, 1
 Span = tuple[int, int, str]
 
 
-def default_model_dir() -> Path:
-    """The model shipped inside the package."""
-    return Path(__file__).resolve().parent / "model"
+#: The models shipped inside the package, by name (folders of ``kg/nlp/ner/``).
+SHIPPED_MODELS = {"accurate": "model", "fast": "model-fast"}
+DEFAULT_MODEL = "accurate"
+
+
+def model_path(model: str | Path | None = None) -> Path:
+    """The folder of a model: a shipped model's name (``"accurate"``, the default, or
+    ``"fast"``, see :data:`SHIPPED_MODELS`) or a directory."""
+    if model is None:
+        model = DEFAULT_MODEL
+    if isinstance(model, str) and model in SHIPPED_MODELS:
+        return Path(__file__).resolve().parent / SHIPPED_MODELS[model]
+    return Path(model)
 
 
 @dataclass
@@ -95,8 +105,9 @@ class NerModel:
     # ---------------------------------------------------------------- loading and saving
     @classmethod
     def load(cls, model_dir: Path | str | None = None) -> NerModel:
-        """Load a model directory (default: the shipped model). Raises :class:`ModelError`."""
-        path = Path(model_dir) if model_dir is not None else default_model_dir()
+        """Load a model directory or a shipped model by name (see :func:`model_path`; default:
+        the accurate model). Raises :class:`ModelError`."""
+        path = model_path(model_dir)
         missing = [name for name in FILES if not (path / name).is_file()]
         if missing:
             raise ModelError(
