@@ -5,6 +5,7 @@ in a blank ``zh`` pipeline (character segmentation). Text: MSRA test sentences, 
 news-article-sized documents.
 
     .venv/bin/python bench/ner_throughput.py [--docs 200] [--threads 1] [--ner-only]
+        [--ner-model accurate|fast|DIR]
 """
 
 from __future__ import annotations
@@ -15,23 +16,20 @@ import time
 import torch
 
 
-def build_pipeline(ner_only: bool):
+def build_pipeline(ner_only: bool, ner_model: str):
     """The pipeline to measure and a description of it."""
     if not ner_only:
-        try:
-            from kg import load_pipeline  # type: ignore[attr-defined]
+        from kg.nlp import load_pipeline
 
-            return load_pipeline(), "kg.load_pipeline()"
-        except ImportError:
-            pass
+        return load_pipeline(ner_model=ner_model), f"kg.load_pipeline(ner_model={ner_model!r})"
     import spacy
 
     import kg.nlp.ner.component  # noqa: F401  (registers the kg_ner factory)
 
     nlp = spacy.blank("zh")
-    nlp.add_pipe("kg_ner")
+    nlp.add_pipe("kg_ner", config={"model_dir": ner_model})
     nlp.initialize()
-    return nlp, "blank zh + kg_ner"
+    return nlp, f"blank zh + kg_ner (model {ner_model!r})"
 
 
 def main() -> None:
@@ -40,6 +38,7 @@ def main() -> None:
     parser.add_argument("--sentences-per-doc", type=int, default=20)
     parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
     parser.add_argument("--ner-only", action="store_true", help="blank zh + kg_ner only")
+    parser.add_argument("--ner-model", default="accurate", help="accurate, fast or a directory")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 
@@ -49,7 +48,7 @@ def main() -> None:
     sentences = [fold_width(s.text) for s in read_split("msra:test")]
     per = args.sentences_per_doc
     docs = ["".join(sentences[i : i + per]) for i in range(0, len(sentences), per)][: args.docs]
-    nlp, what = build_pipeline(args.ner_only)
+    nlp, what = build_pipeline(args.ner_only, args.ner_model)
     list(nlp.pipe(docs[:5]))  # warm-up
     chars = sum(len(d) for d in docs)
     started, cpu_started = time.perf_counter(), time.process_time()

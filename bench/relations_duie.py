@@ -29,6 +29,7 @@ import json
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kg.nlp.relations.evaluate import (
     DuieExample,
+    Prediction,
     Report,
     evaluate,
     gold_entity_predictions,
@@ -49,20 +51,11 @@ from kg.nlp.relations.evaluate import (
 DEFAULT = Path(__file__).resolve().parents[2] / "shared/corpora/duie2/duie_train.json"
 
 
-def _pipeline(ner_model: Path | None) -> Any:
-    """``kg.load_pipeline()``, with the kg_ner component reading ``ner_model`` if given."""
-    from kg.nlp import PIPELINE_CFG, load_pipeline
+def _pipeline(ner_model: str | None) -> Any:
+    """``kg.load_pipeline()`` with the kg_ner model ``ner_model`` (a name or directory) if given."""
+    from kg.nlp import load_pipeline
 
-    if ner_model is None:
-        return load_pipeline()
-    from spacy.util import load_config
-
-    config = load_config(PIPELINE_CFG)
-    config["components"]["kg_ner"]["model_dir"] = str(ner_model)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "pipeline.cfg"
-        config.to_disk(path)
-        return load_pipeline(config_path=path)
+    return load_pipeline(ner_model=ner_model)
 
 
 def _folded(example: DuieExample) -> DuieExample:
@@ -116,7 +109,9 @@ def main() -> int:
         "--name-prefix", action="store_true", help="also score locations read from company names"
     )
     parser.add_argument(
-        "--ner-model", type=Path, default=None, help="pipeline/build mode with this kg_ner model"
+        "--ner-model",
+        default=None,
+        help="pipeline/build mode with this kg_ner model (accurate, fast, DIR)",
     )
     parser.add_argument("--limit", type=int, default=0, help="only the first N sentences")
     args = parser.parse_args()
@@ -136,7 +131,9 @@ def main() -> int:
             "or the surface of a mention of it in the evidence sentence"
         )
     else:
-        run = partial(gold_entity_predictions, include_name_prefix=args.name_prefix)
+        run: Callable[[DuieExample], list[Prediction]] = partial(
+            gold_entity_predictions, include_name_prefix=args.name_prefix
+        )
         mode = "gold-entities"
         if args.mode in ("auto", "pipeline"):
             try:
