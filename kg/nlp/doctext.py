@@ -1,9 +1,9 @@
 """``doc.text`` once per document.
 
 spaCy's ``Doc.text`` joins ``token.text_with_ws`` over a new :class:`~spacy.tokens.Token` object
-per token, on every access. Our documents have one token per character, and five stages read the
-whole text (NER, sentences, entity rules, relations, linking, evidence), so that property cost a
-third of a build. :func:`doc_text` builds it once, from the ORTH/SPACY arrays, and keeps it in
+per token, on every access. Our documents have one token per character, and the stages read the
+whole text about seven times per article (NER, sentences, entity rules, relations, linking,
+evidence). :func:`doc_text` builds it once, from the ORTH/SPACY arrays, and keeps it in
 ``doc.user_data``; :class:`~kg.nlp.tokenizer.CharTokenizer` stores the text it was given, which is
 the document's text by construction.
 """
