@@ -63,7 +63,7 @@ def pieces(paths: Sequence[Path], format: ox.RdfFormat, threads: int) -> list[Pi
     out: list[Piece] = []
     for path in paths:
         size = sizes[path]
-        parts = size // target if format in LINE_FORMATS else 1
+        parts = -(-size // target) if format in LINE_FORMATS else 1  # ceil: one file, N pieces
         if parts < 2 or _may_hold_blank_nodes(path):
             out.append(Piece(path))
             continue

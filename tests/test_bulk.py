@@ -36,11 +36,14 @@ def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.usefixtures("small_pieces")
-def test_pieces_start_at_lines_and_cover_the_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize("threads", [2, 3, 4])
+def test_pieces_start_at_lines_and_cover_the_file(tmp_path: Path, threads: int) -> None:
     path = tmp_path / "a.nq"
     _write_nquads(path, 30)
-    work = bulk.pieces([path], NQ, threads=4)
-    assert len(work) == 4
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("# xy\n")  # a size no thread count divides
+    work = bulk.pieces([path], NQ, threads=threads)
+    assert len(work) == threads  # one file: one piece per loader
     data = path.read_bytes()
     ranges = sorted((p.start, p.end) for p in work)
     assert ranges[0][0] == 0 and ranges[-1][1] == len(data)
