@@ -42,8 +42,8 @@ def load_pipeline(
 ) -> Language:
     """Build the ``kg`` pipeline from its ``.cfg`` and initialise every component.
 
-    ``ner_model`` picks the ``kg_ner`` model: ``"accurate"`` (the default), ``"fast"`` (about
-    twice as fast, a few points of F1 less; see the model cards) or a model directory.
+    ``ner_model`` picks the ``kg_ner`` model: ``"accurate"`` (the default), ``"fast"`` (1.2-1.4x
+    the speed of a build, about one point of F1 less; see the model cards) or a model directory.
 
     >>> nlp = load_pipeline()                                    # doctest: +SKIP
     >>> [(e.text, e.label_) for e in nlp("天兵科技董事长康永来介绍").ents]  # doctest: +SKIP
