@@ -20,7 +20,7 @@ import torch
 from kg.errors import ModelError
 from kg.nlp.ner import TITLE_LABEL
 from kg.nlp.ner.features import Featurizer
-from kg.nlp.ner.model import NerNet, NetConfig, bio_tags
+from kg.nlp.ner.model import NerNet, NetConfig
 from kg.nlp.ner.text import Lexicon, split_sentences
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,6 @@ class NerModel:
         self.max_len = max_len
         self.meta = meta or {}
         self.head_order = net.cfg.head_order or list(net.cfg.heads)
-        self.tags = {name: bio_tags(labels) for name, labels in net.cfg.heads.items()}
         self.featurizer = Featurizer(
             vocab.chars,
             vocab.bigrams,
@@ -213,13 +212,13 @@ class NerModel:
             [texts[pieces[i][0]][pieces[i][1] : pieces[i][2]] for i in batch]
         )
         chars, bigrams, lex, lengths = (torch.from_numpy(a) for a in arrays)
+        sizes = arrays[3].tolist()
         with torch.inference_mode():
             hidden = self.net.encode(chars, bigrams, lex, lengths)
             emissions = self.net.emissions(hidden)
             for name in self.head_order:
                 if not self.emit.get(name):
                     continue
-                sizes = lengths.tolist()
                 paths = self.net.crf_of(name).decode(emissions[name], sizes)
                 labels = self.net.cfg.heads[name]
                 for row, i in enumerate(batch):
