@@ -38,6 +38,7 @@ import pyoxigraph as ox
 from kg.errors import ModelError
 from kg.graph.build import article_quads
 from kg.ingest.records import Document, Problem
+from kg.resources import available_cores
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -89,11 +90,7 @@ def resolve_workers(workers: int) -> int:
     if workers < 0:
         raise ValueError(f"workers must be 0 (one per core) or more, not {workers}")
     if workers == 0:
-        return (
-            len(os.sched_getaffinity(0))
-            if hasattr(os, "sched_getaffinity")
-            else os.cpu_count() or 1
-        )
+        return available_cores()
     return workers
 
 

@@ -1,4 +1,5 @@
-"""Where the shipped data folders live: ``ontology/`` and ``queries/``.
+"""Where the shipped data folders live (``ontology/`` and ``queries/``), and how many cores this
+process may use (:func:`available_cores`).
 
 An installed wheel carries them inside the package as ``kg/_data/<kind>`` (see the
 ``force-include`` table in ``pyproject.toml``); a source checkout has them at the repository's top
@@ -7,6 +8,7 @@ level, next to ``kg/``. :func:`data_path` returns whichever exists, the packaged
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from kg.errors import ModelError
@@ -47,3 +49,10 @@ def ontology_files() -> list[Path]:
     property shapes are blank nodes, which would make two builds' dumps of the same store differ.
     """
     return [data_path("ontology") / "kg.ttl"]
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the OS has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
