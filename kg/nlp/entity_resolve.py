@@ -12,9 +12,11 @@
   inside it (中国 in 中国药品价格登记系统).
 * a rule match strictly inside a longer model span is dropped (the model's 中国科学院高能物理研究所
   keeps the gazetteer's 中国科学院 from cutting it).
-* model repairs: an ORG that is only a generic noun (公司, 该集团) is dropped, one running into
-  总部 (…有限公司总部位于) ends before it; a PLACE or PERSON
-  that was founded (…创立的曼秀雷敦) or has a founder (阿迪达斯的创始人) is an ORG; a span
+* model repairs (:func:`repair_model_spans`): an ORG that is only a generic noun (公司, 该集团),
+  a one-character PERSON and a PLACE ending in 市场/市值/市民 are dropped, an ORG running into
+  总部 (…有限公司总部位于) ends before it; a PLACE or PERSON that was founded (…创立的曼秀雷敦),
+  has a founder (阿迪达斯的创始人) or is followed by a company word is an ORG (龙源 + 电力 → the
+  ORG 龙源电力), an ORG named like a project is a PROJECT; a span
   running into a job title is cut before it and a party body before a title leaves an ORG
   (:func:`trim_before_titles`); a name right after a title becomes a weak PERSON
   (:func:`title_people`).
@@ -560,6 +562,28 @@ def balance_brackets(text: str, cand: Candidate) -> Candidate | None:
     return replace(cand, start=start, end=end, kb_id="")
 
 
+def repair_model_spans(
+    text: str, spans: Sequence[Candidate], titles: Sequence[tuple[int, int]]
+) -> list[Candidate]:
+    """The model's spans after the model repairs (see the module docstring), in order: cut
+    before job titles, relabelled as ORG or PROJECT, non-names dropped, 总部 cut off."""
+    spans = trim_before_titles(text, spans, titles)
+    spans = project_orgs(text, founded_orgs(text, spans, titles))
+    return [_without_headquarters(text, c) for c in spans if not _not_a_name(text, c)]
+
+
+def _not_a_name(text: str, cand: Candidate) -> bool:
+    """A generic ORG noun (该公司), a one-character PERSON (江 of 江主席: no one to link) or a
+    PLACE that the 市 of a city name misled (具身智能市场)."""
+    if cand.label == "ORG":
+        return is_generic_org(text[cand.start : cand.end])
+    if cand.label == "PERSON":
+        return cand.length < 2
+    if cand.label == "PLACE":
+        return _NOT_PLACE_END.search(text, cand.start, cand.end) is not None
+    return False
+
+
 def match_entities(
     text: str,
     model_spans: Sequence[Candidate] = (),
@@ -575,16 +599,7 @@ def match_entities(
     character spans an ORG may not be extended into (job titles).
     """
     titles = title_spans(text, protected)
-    model_spans = [
-        c
-        for c in project_orgs(
-            text, founded_orgs(text, trim_before_titles(text, model_spans, titles), titles)
-        )
-        if not (c.label == "ORG" and is_generic_org(text[c.start : c.end]))
-        and not (c.label == "PERSON" and c.end - c.start < 2)  # 江 of 江主席: no one to link
-        and not (c.label == "PLACE" and _NOT_PLACE_END.search(text, c.start, c.end))
-    ]
-    model_spans = [_without_headquarters(text, c) for c in model_spans]
+    model_spans = repair_model_spans(text, model_spans, titles)
     places = [c.start for c in model_spans if c.label == "PLACE"]
     candidates = [*model_spans, *find_candidates(text, places)]
     if gazetteer is not None:
