@@ -442,6 +442,46 @@ def test_one_character_people_are_dropped(nlp: Language) -> None:
     assert run(nlp, "江平主席访问了哈佛。", [("江平", "PERSON")]) == [("江平", "PERSON")]
 
 
+@pytest.mark.parametrize(
+    ("text", "span", "expected"),
+    [
+        ("“二线口岸”(货运)集中查验场(简称", "货运)集中查验场", "集中查验场"),
+        ("“二线口岸”(货运)集中查验场(简称", "“二线口岸", "二线口岸"),
+        ("“二线口岸”(货运)集中查验场(简称", "(货运)集中查验场", "(货运)集中查验场"),
+        ("“二线口岸”(货运)集中查验场(简称", "集中查验场(简称", "集中查验场"),
+        ("发表于《自然》杂志", "《自然》", "《自然》"),
+        ("见《自然", "《自然", "自然"),
+        ("甲)乙", "甲)乙", None),
+    ],
+)
+def test_names_hold_only_whole_bracket_pairs(text: str, span: str, expected: str | None) -> None:
+    start = text.index(span)
+    cand = Candidate(start, start + len(span), "PLACE", 1, "model", "")
+    out = balance_brackets(text, cand)
+    assert (out and text[out.start : out.end]) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "model", "expected"),
+    [
+        ("他毕业于复旦大学物理系。", [("复旦大学", "ORG")], [("复旦大学物理系", "ORG")]),
+        ("中科院生态系统研究网络", [("中科院", "ORG")], [("中科院", "ORG")]),
+        ("北京大学体系建设", [("北京大学", "ORG")], [("北京大学", "ORG")]),
+        ("北京大学产品系列", [("北京大学", "ORG")], [("北京大学", "ORG")]),
+    ],
+)
+def test_a_department_is_part_of_the_org_name(
+    nlp: Language, text: str, model: Ents, expected: Ents
+) -> None:
+    assert run(nlp, text, model) == expected
+
+
+@pytest.mark.parametrize("name", ["具身智能市场", "欧洲市场", "广州市民"])
+def test_markets_and_residents_are_not_places(nlp: Language, name: str) -> None:
+    text = f"2025年中国{name}规模很大。"
+    assert run(nlp, text, [("中国", "PLACE"), (name, "PLACE")]) == [("中国", "PLACE")]
+
+
 # --- pure matching, gazetteer, resources, serialisation -----------------------------------------
 
 
@@ -532,43 +572,3 @@ def test_data_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert isinstance(error.value, KgError)
     (tmp_path / "kg" / "_data" / "queries").mkdir(parents=True)
     assert data_path("queries") == tmp_path / "kg" / "_data" / "queries"
-
-
-@pytest.mark.parametrize(
-    ("text", "span", "expected"),
-    [
-        ("“二线口岸”(货运)集中查验场(简称", "货运)集中查验场", "集中查验场"),
-        ("“二线口岸”(货运)集中查验场(简称", "“二线口岸", "二线口岸"),
-        ("“二线口岸”(货运)集中查验场(简称", "(货运)集中查验场", "(货运)集中查验场"),
-        ("“二线口岸”(货运)集中查验场(简称", "集中查验场(简称", "集中查验场"),
-        ("发表于《自然》杂志", "《自然》", "《自然》"),
-        ("见《自然", "《自然", "自然"),
-        ("甲)乙", "甲)乙", None),
-    ],
-)
-def test_names_hold_only_whole_bracket_pairs(text: str, span: str, expected: str | None) -> None:
-    start = text.index(span)
-    cand = Candidate(start, start + len(span), "PLACE", 1, "model", "")
-    out = balance_brackets(text, cand)
-    assert (out and text[out.start : out.end]) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "model", "expected"),
-    [
-        ("他毕业于复旦大学物理系。", [("复旦大学", "ORG")], [("复旦大学物理系", "ORG")]),
-        ("中科院生态系统研究网络", [("中科院", "ORG")], [("中科院", "ORG")]),
-        ("北京大学体系建设", [("北京大学", "ORG")], [("北京大学", "ORG")]),
-        ("北京大学产品系列", [("北京大学", "ORG")], [("北京大学", "ORG")]),
-    ],
-)
-def test_a_department_is_part_of_the_org_name(
-    nlp: Language, text: str, model: Ents, expected: Ents
-) -> None:
-    assert run(nlp, text, model) == expected
-
-
-@pytest.mark.parametrize("name", ["具身智能市场", "欧洲市场", "广州市民"])
-def test_markets_and_residents_are_not_places(nlp: Language, name: str) -> None:
-    text = f"2025年中国{name}规模很大。"
-    assert run(nlp, text, [("中国", "PLACE"), (name, "PLACE")]) == [("中国", "PLACE")]
