@@ -114,6 +114,16 @@ def test_finds_entity(nlp: Language, text: str, expected: tuple[str, str]) -> No
     assert expected in run(nlp, text)
 
 
+def test_long_latin_words_are_linear() -> None:
+    """A long Latin word with no digit is no model name, and is rejected in linear time (the
+    old model-name pattern backtracked exponentially: 1.5 s for 24 letters)."""
+    from kg.nlp.patterns import ascii_models
+
+    word = "ArtCenterCollegeofDesign" * 4
+    assert ascii_models(f"芯片{word}发布。") == []
+    assert [c.end - c.start for c in ascii_models(f"芯片{word}9发布。")] == [len(word) + 1]
+
+
 def test_work_brackets_hide_inner_names(nlp: Language) -> None:
     assert run(nlp, "《黑神话·悟空》“哪吒”系列动画电影") == [("《黑神话·悟空》", "WORK")]
 

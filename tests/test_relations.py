@@ -581,6 +581,12 @@ def test_latin_bracket_after_a_person_needs_a_name() -> None:
     assert by_predicate(make_doc("陈冲（blog）表示。", [("陈冲", "PERSON")]), "alternateName") == []
 
 
+def test_latin_name_check_is_linear() -> None:
+    """Hyphen runs are no name, and do not make the name check backtrack exponentially."""
+    text = "默多克（Ab" + "-C" * 28 + "1）表示。"  # within the 62 characters read
+    assert by_predicate(make_doc(text, [("默多克", "PERSON")]), "alternateName") == []
+
+
 def test_several_aliases() -> None:
     doc = make_doc(
         "台湾积体电路制造股份有限公司，简称台积电、TSMC，是一家公司。",

@@ -53,7 +53,7 @@ _CUES: tuple[tuple[re.Pattern[str], str, float], ...] = (
 _QUOTED = re.compile(r"^[“\"「『‘（(]([^”\"」』’）)]{1,30})[”\"」』’）)]")
 _LATIN = re.compile(r"^[A-Za-z][A-Za-z0-9 .&'\-]{0,60}$")
 #: A person's Latin name: capitalised words (Rupert Murdoch, Jean-Paul Sartre).
-_LATIN_PERSON = re.compile(r"^[A-Z][a-z'\-]+(?:[ .\-]+[A-Z][A-Za-z'\-]*)+\.?$")
+_LATIN_PERSON = re.compile(r"^[A-Z][a-z'\-]+(?:[ .\-]+[A-Z][A-Za-z'\-]*+)+\.?$")
 _NOT_NAMES = frozenset({"blog", "weibo", "pdf", "ppt", "app", "vip", "ok", "tv", "id", "ip", "gif"})
 #: Words that stand for the entity in a text but are not names (以下简称“公司”).
 _GENERIC = frozenset(
