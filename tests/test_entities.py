@@ -486,6 +486,34 @@ def test_a_department_is_part_of_the_org_name(
     assert run(nlp, text, model) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "model", "expected"),
+    [
+        (
+            "天威橡胶有限公司系天威电气股份有限公司出资成立。",
+            [("天威橡胶有限公司系天威电气股份有限公司", "ORG")],
+            [("天威橡胶有限公司", "ORG"), ("天威电气股份有限公司", "ORG")],
+        ),
+        ("星火科技公司与海河电子签约。", [("星火科技公司与海河电子", "ORG")],
+         [("星火科技公司", "ORG"), ("海河电子", "ORG")]),
+        # the rest is no name: only the company stays
+        ("星火科技公司与该公司签约。", [("星火科技公司与该公司", "ORG")],
+         [("星火科技公司", "ORG")]),
+        # 系统 after 公司 is part of a name, not 系 = 是
+        ("星火公司系统集成部成立。", [("星火公司系统集成部", "ORG")],
+         [("星火公司系统集成部", "ORG")]),
+        ("张红梅May毕业于安徽大学。", [("张红梅May", "PERSON")], [("张红梅", "PERSON")]),
+        ("DavidMay说。", [("DavidMay", "PERSON")], [("DavidMay", "PERSON")]),
+        ("韩泰轮胎来自韩国。", [("韩泰", "PERSON"), ("韩国", "PLACE")],
+         [("韩泰轮胎", "ORG"), ("韩国", "PLACE")]),
+    ],
+)  # fmt: skip
+def test_names_run_together_are_cut_apart(
+    nlp: Language, text: str, model: Ents, expected: Ents
+) -> None:
+    assert run(nlp, text, model) == expected
+
+
 @pytest.mark.parametrize("name", ["具身智能市场", "欧洲市场", "广州市民"])
 def test_markets_and_residents_are_not_places(nlp: Language, name: str) -> None:
     text = f"2025年中国{name}规模很大。"

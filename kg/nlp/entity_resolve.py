@@ -12,7 +12,8 @@
   inside it (中国 in 中国药品价格登记系统).
 * a rule match strictly inside a longer model span is dropped (the model's 中国科学院高能物理研究所
   keeps the gazetteer's 中国科学院 from cutting it).
-* model repairs (:func:`repair_model_spans`): an ORG that is only a generic noun (公司, 该集团),
+* model repairs (:func:`repair_model_spans`): two names run together are cut apart
+  (…有限公司系…有限公司; 张红梅May), an ORG that is only a generic noun (公司, 该集团),
   a one-character PERSON and a PLACE ending in 市场/市值/市民 are dropped, an ORG running into
   总部 (…有限公司总部位于) ends before it; a PLACE or PERSON that was founded (…创立的曼秀雷敦),
   has a founder (阿迪达斯的创始人) or is followed by a company word is an ORG (龙源 + 电力 → the
@@ -94,7 +95,9 @@ _TAIL_NOT_NAME = words(
 )
 _TAIL_BREAK = re.compile(r"所属|下属|日电")  # 海口海关所属三亚海关; 新华社北京五月一日电…局
 _ORG_TAIL_MAX = 14
+# 系/是 start no name (X有限公司系Y有限公司: 系 = 是; 复旦大学 + 物理系 has a tail of 物理系)
 _ORG_TAIL_BREAKS = ("所属", "下属", "旗下", "联合", "牵头", "与", "和", "及", "、", "电", "讯")
+_ORG_TAIL_BREAKS += ("系", "是")
 _ORG_TAIL_STOP = STOP_CHARS - set("与和及")
 _ALIAS = re.compile(r"[(（](?:以下)?简称[“\"]?([^”\"()（）\n，。、]{2,12})[”\"]?[)）]")
 # A part named right after its whole: 天问二号VLBI测轨分系统 → VLBI测轨分系统 (PROJECT).
@@ -282,7 +285,8 @@ _COMPANY_AFTER = re.compile(r"(?:旗下|品牌|集团|公司|股份有限公司|
 #: 宇树 + 科技): nouns only, no verbs (投资, 建设, 控股 also follow people as verbs).
 _INDUSTRY_AFTER = re.compile(
     r"(?:科技|电力|速递|快递|证券|银行|化工|煤业|传媒|电子|软件|汽车|地产|置业|医药|药业|制药|食品|"
-    r"物流|能源|矿业|钢铁|航空|保险|电器|电气|通信|光电|重工|机械|实业|商贸|影业|酒业|乳业|纺织)"
+    r"物流|能源|矿业|钢铁|航空|保险|电器|电气|通信|光电|重工|机械|实业|商贸|影业|酒业|乳业|纺织|"
+    r"轮胎|家居|服饰|珠宝|餐饮)"
     # 科技部, 电力局: a government body; 电力工程师, 医药专家: an occupation, so 王明 is a person
     r"(?![部局厅委处司所]|工程师|技师|专家|学者|工人|人员|工作者|从业者)"
 )
@@ -562,12 +566,43 @@ def balance_brackets(text: str, cand: Candidate) -> Candidate | None:
     return replace(cand, start=start, end=end, kb_id="")
 
 
+#: A company name ending inside a longer model ORG span, before a verb or a conjunction:
+#: …橡胶工业有限公司系保定天威…有限公司 (系 = 是), X公司与Y公司. Not 公司系统.
+_JOINED_AT = re.compile(
+    r"(?:有限责任公司|有限公司|股份公司|集团公司|株式会社|公司)(?=[系是为与和及、](?!统))"
+)
+#: Latin letters glued to the end of a Chinese person's name (张红梅May).
+_LATIN_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])[A-Za-z]+$")
+
+
+def split_joined(text: str, spans: Sequence[Candidate]) -> list[Candidate]:
+    """Model spans that run two names together, cut apart: an ORG at a company name's legal
+    form before 系/是/为/与/和/及/、 (the rest stays an ORG when it is a name: two characters
+    and not generic), and a PERSON before Latin letters after its Han characters."""
+    out: list[Candidate] = []
+    for cand in spans:
+        if cand.rule != MODEL_RULE:
+            out.append(cand)
+        elif cand.label == "ORG" and (cut := _JOINED_AT.search(text, cand.start, cand.end - 2)):
+            out.append(replace(cand, end=cut.end()))
+            rest = replace(cand, start=cut.end() + 1)
+            if rest.length >= 2 and not is_generic_org(text[rest.start : rest.end]):
+                out.append(rest)
+        elif cand.label == "PERSON" and (tail := _LATIN_TAIL.search(text, cand.start, cand.end)):
+            if tail.start() - cand.start >= 2:
+                out.append(replace(cand, end=tail.start()))
+        else:
+            out.append(cand)
+    return out
+
+
 def repair_model_spans(
     text: str, spans: Sequence[Candidate], titles: Sequence[tuple[int, int]]
 ) -> list[Candidate]:
-    """The model's spans after the model repairs (see the module docstring), in order: cut
-    before job titles, relabelled as ORG or PROJECT, non-names dropped, 总部 cut off."""
-    spans = trim_before_titles(text, spans, titles)
+    """The model's spans after the model repairs (see the module docstring), in order: names
+    run together cut apart, cut before job titles, relabelled as ORG or PROJECT, non-names
+    dropped, 总部 cut off."""
+    spans = trim_before_titles(text, split_joined(text, spans), titles)
     spans = project_orgs(text, founded_orgs(text, spans, titles))
     return [_without_headquarters(text, c) for c in spans if not _not_a_name(text, c)]
 
