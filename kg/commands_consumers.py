@@ -137,7 +137,8 @@ def export(
         layout=layout,
     )
     if target is not sys.stdout.buffer:
-        click.echo(f"wrote {target}: {report}", err=True)
+        written = ", ".join(str(p) for p in report.outputs) or str(target)
+        click.echo(f"wrote {written}: {report.describe()}", err=True)
 
 
 @click.command()

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import ExportError
-from kg.export import export_store, guess_format, to_networkx
+from kg.export import ExportReport, export_store, guess_format, to_networkx
 from kg.export.gexf import GEXF_NS, VIZ_NS
 from kg.export.tabular import EDGE_COLUMNS, NODE_COLUMNS
 from kg.store import Store
@@ -235,6 +235,22 @@ def test_csv_for_gephi(store: Store, tmp_path: Path, target: str) -> None:
     assert {r["Id"] for r in node_rows} >= {r["Source"] for r in edge_rows} | {
         r["Target"] for r in edge_rows
     }
+
+
+@pytest.mark.parametrize(
+    ("report", "line"),
+    [
+        (ExportReport("nquads", statements=3101), "3,101 statements"),
+        (ExportReport("gexf", nodes=158, edges=46), "158 nodes, 46 edges"),
+        (
+            ExportReport("csv", nodes=2, edges=1, added_nodes=1, dropped_edges=3),
+            "2 nodes, 1 edges (1 relation targets without a type added as nodes; "
+            "3 relations to non-entities left out)",
+        ),
+    ],
+)
+def test_report_line_for_people(report: ExportReport, line: str) -> None:
+    assert report.describe() == line
 
 
 def test_rdf_round_trips(store: Store, tmp_path: Path) -> None:

@@ -88,6 +88,18 @@ class ExportReport:
     added_nodes: int = 0
     dropped_edges: int = 0
 
+    def describe(self) -> str:
+        """One line for people: ``3,101 statements`` or ``120 nodes, 180 edges (…)``."""
+        if self.statements is not None:
+            return f"{self.statements:,} statements"
+        text = f"{self.nodes or 0:,} nodes, {self.edges or 0:,} edges"
+        notes = []
+        if self.added_nodes:
+            notes.append(f"{self.added_nodes:,} relation targets without a type added as nodes")
+        if self.dropped_edges:
+            notes.append(f"{self.dropped_edges:,} relations to non-entities left out")
+        return text + (f" ({'; '.join(notes)})" if notes else "")
+
 
 def export_store(
     store: Store,

@@ -96,8 +96,8 @@ _TAIL_NOT_NAME = words(
 _TAIL_BREAK = re.compile(r"所属|下属|日电")  # 海口海关所属三亚海关; 新华社北京五月一日电…局
 _ORG_TAIL_MAX = 14
 # 系/是 start no name (X有限公司系Y有限公司: 系 = 是; 复旦大学 + 物理系 has a tail of 物理系)
-_ORG_TAIL_BREAKS = ("所属", "下属", "旗下", "联合", "牵头", "与", "和", "及", "、", "电", "讯")
-_ORG_TAIL_BREAKS += ("系", "是")
+_ORG_TAIL_BREAKS: tuple[str, ...] = ("所属", "下属", "旗下", "联合", "牵头", "与", "和", "及", "、")
+_ORG_TAIL_BREAKS += ("电", "讯", "系", "是")
 _ORG_TAIL_STOP = STOP_CHARS - set("与和及")
 _ALIAS = re.compile(r"[(（](?:以下)?简称[“\"]?([^”\"()（）\n，。、]{2,12})[”\"]?[)）]")
 # A part named right after its whole: 天问二号VLBI测轨分系统 → VLBI测轨分系统 (PROJECT).
