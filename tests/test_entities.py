@@ -506,12 +506,38 @@ def test_a_department_is_part_of_the_org_name(
         ("DavidMay说。", [("DavidMay", "PERSON")], [("DavidMay", "PERSON")]),
         ("韩泰轮胎来自韩国。", [("韩泰", "PERSON"), ("韩国", "PLACE")],
          [("韩泰轮胎", "ORG"), ("韩国", "PLACE")]),
+        ("昆明卷烟厂昆明卷烟厂，创建于1922年。", [("昆明卷烟厂昆明卷烟厂", "ORG")],
+         [("昆明卷烟厂", "ORG"), ("昆明卷烟厂", "ORG")]),
+        ("国有企业广西中恒集团成立。", [("国有企业广西中恒集团", "ORG")],
+         [("广西中恒集团", "ORG")]),
+        ("重组为新控股公司Alphabet。", [("新控股公司Alphabet", "ORG")], [("Alphabet", "ORG")]),
+        # a branch of the company is no category noun
+        ("上市公司分公司成立。", [("上市公司分公司", "ORG")], [("上市公司分公司", "ORG")]),
     ],
 )  # fmt: skip
 def test_names_run_together_are_cut_apart(
     nlp: Language, text: str, model: Ents, expected: Ents
 ) -> None:
     assert run(nlp, text, model) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("据介绍，菜鸟物流成立于2013年，是物流网络。", [("菜鸟物流", "ORG")]),
+        ("缤特力（Plantronics）成立于1962年。", [("缤特力", "ORG")]),
+        ("成立于1956年的（株）好丽友是制果企业。", [("好丽友", "ORG")]),
+        ("创业于1968年的美的集团，以家电为主。", [("美的集团", "ORG")]),
+        ("天津劝业场始建于一九二八年。", [("天津劝业场", "ORG")]),
+        # no name: a generic noun, a pronoun, a clause, a number, no year
+        ("该公司成立于2001年。", []),
+        ("他们成立于1999年的乐队解散了。", []),
+        ("据悉,360创建于2005年11月。", []),
+        ("菜鸟物流成立于杭州。", []),
+    ],
+)
+def test_a_founding_date_names_an_organisation(nlp: Language, text: str, expected: Ents) -> None:
+    assert run(nlp, text) == expected
 
 
 @pytest.mark.parametrize("name", ["具身智能市场", "欧洲市场", "广州市民"])

@@ -13,14 +13,16 @@
 * a rule match strictly inside a longer model span is dropped (the model's 中国科学院高能物理研究所
   keeps the gazetteer's 中国科学院 from cutting it).
 * model repairs (:func:`repair_model_spans`): two names run together are cut apart
-  (…有限公司系…有限公司; 张红梅May), an ORG that is only a generic noun (公司, 该集团),
-  a one-character PERSON and a PLACE ending in 市场/市值/市民 are dropped, an ORG running into
-  总部 (…有限公司总部位于) ends before it; a PLACE or PERSON that was founded (…创立的曼秀雷敦),
-  has a founder (阿迪达斯的创始人) or is followed by a company word is an ORG (龙源 + 电力 → the
-  ORG 龙源电力), an ORG named like a project is a PROJECT; a span
-  running into a job title is cut before it and a party body before a title leaves an ORG
-  (:func:`trim_before_titles`); a name right after a title becomes a weak PERSON
-  (:func:`title_people`).
+  (…有限公司系…有限公司; 张红梅May; 昆明卷烟厂昆明卷烟厂; 国有企业 + 广西中恒集团); an ORG that
+  is only a generic noun (公司, 该集团), a one-character PERSON and a PLACE ending in
+  市场/市值/市民 are dropped; an ORG running into 总部 (…有限公司总部位于) ends before it; a
+  PLACE or PERSON that was founded (…创立的曼秀雷敦), has a founder (阿迪达斯的创始人) or is
+  followed by a company word is an ORG (龙源 + 电力 → the ORG 龙源电力); an ORG named like a
+  project is a PROJECT; a span running into a job title is cut before it and a party body
+  before a title leaves an ORG (:func:`trim_before_titles`); a name right after a title
+  becomes a weak PERSON (:func:`title_people`).
+* organisations no model span names, from their founding date (:func:`founded_names`:
+  菜鸟物流成立于2013年, 成立于1935年的TDK) or their legal form (:func:`legal_form_names`).
 * ORG spans (model or gazetteer) that stop just before an org suffix are extended over it
   (中国科学院 + 高能物理研究所; 北京大学 + 法学院), repeatedly, so nested names stay whole; never
   into a job title or a person, never across 所属/下属 or a leading 与/和.
@@ -461,6 +463,58 @@ def legal_form_names(text: str, model_spans: Sequence[Candidate]) -> list[Candid
     return found
 
 
+#: A founding verb and a year: 成立于1995年, 始建于一九二八年, 创业于1968年7月.
+_FOUNDED_ON = (
+    r"(?:成立|创建|创立|创办|设立|组建|始建|始创|创业|诞生|建立)于\s*(?:公元|西元)?\s*"
+    r"(?:1[5-9]\d\d|20\d\d|[一二][〇零○一二三四五六七八九]{3})年"
+    r"(?:[0-9一二三四五六七八九十]{1,2}月(?:[0-9一二三四五六七八九十]{1,3}日)?)?[初底末]?"
+)
+#: The founded organisation named before the verb, a bracket between (缤特力（Plantronics）).
+_FOUNDED_AFTER_NAME = re.compile(r"(?:[（(][^（()）]{1,24}[)）])?" + _FOUNDED_ON)
+#: … or after it: 成立于1956年的（株）好丽友是…, 创业于1968年的美的集团，…
+_FOUNDED_BEFORE_NAME = re.compile(
+    _FOUNDED_ON
+    + r"的(?:[（(][^（()）]{1,4}[)）])?(?P<name>[\u4e00-\u9fffA-Za-z0-9]{2,12}?)(?=[，,。；;]|是)"
+)
+
+
+#: No organisation's name: pronouns and groups of people (他们成立于…), clauses (…解散了).
+_NOT_FOUNDED_NAME = re.compile(
+    r"^(?:他|她|它|我|你|您|咱|大家|人们|双方|两人|两家|三家|各方)|[在是了对由与和及或把被从向到为将以于让使给等并而也都就又还很最更已着过]"
+)
+
+
+def founded_names(text: str, candidates: Sequence[Candidate]) -> list[Candidate]:
+    """Organisations named by a founding date that no candidate covers: 菜鸟物流成立于2013年
+    (the name from the clause break or function word before the verb), 成立于1935年的TDK，
+    (the whole name between 的 and the clause break). Weak (suffix priority): any model span
+    wins; generic nouns (该公司成立于) are no names."""
+    ends = {c.end for c in candidates}
+    found: list[Candidate] = []
+
+    def add(start: int, end: int, rule: str) -> None:
+        name = text[start:end]
+        covered = any(c.start <= start and end <= c.end for c in candidates)
+        if (
+            not covered
+            and not is_generic_org(name)
+            and not name.isdigit()
+            and not _NOT_FOUNDED_NAME.search(name)
+        ):
+            found.append(Candidate(start, end, "ORG", P_SUFFIX, rule))
+
+    for match in _FOUNDED_AFTER_NAME.finditer(text):
+        end = match.start()
+        if end in ends:
+            continue
+        start = _head_start(text, end, 2)
+        if start is not None:
+            add(start, end, "founded_name")
+    for match in _FOUNDED_BEFORE_NAME.finditer(text):
+        add(match.start("name"), match.end("name"), "founded_name")
+    return found
+
+
 _CLAUSE_START = set('，,。；;：:、！？!?\n “”"')
 
 
@@ -571,18 +625,31 @@ def balance_brackets(text: str, cand: Candidate) -> Candidate | None:
 _JOINED_AT = re.compile(
     r"(?:有限责任公司|有限公司|股份公司|集团公司|株式会社|公司)(?=[系是为与和及、](?!统))"
 )
+#: A category noun before an ORG's name (国有企业广西中恒集团, 新控股公司Alphabet).
+_CATEGORY_BEFORE = re.compile(
+    r"(?:新|一家|其)?(?:国有企业|民营企业|外资企业|上市公司|母公司|控股公司|合资公司|独资公司)"
+    r"(?=[\u4e00-\u9fffA-Za-z]{3})(?![分子总])"
+)
 #: Latin letters glued to the end of a Chinese person's name (张红梅May).
 _LATIN_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])[A-Za-z]+$")
 
 
 def split_joined(text: str, spans: Sequence[Candidate]) -> list[Candidate]:
-    """Model spans that run two names together, cut apart: an ORG at a company name's legal
-    form before 系/是/为/与/和/及/、 (the rest stays an ORG when it is a name: two characters
-    and not generic), and a PERSON before Latin letters after its Han characters."""
+    """Model spans that run two names together, cut apart: a name written twice, a category
+    noun before an ORG's name, an ORG at a company name's legal form before 系/是/为/与/和/及/、
+    (the rest stays an ORG when it is a name: two characters and not generic), and a PERSON
+    before Latin letters after its Han characters."""
     out: list[Candidate] = []
     for cand in spans:
+        name = text[cand.start : cand.end]
+        half = cand.length // 2
         if cand.rule != MODEL_RULE:
             out.append(cand)
+        elif cand.length >= 4 and cand.length % 2 == 0 and name[:half] == name[half:]:
+            # a heading run into the text: 昆明卷烟厂昆明卷烟厂
+            out += [replace(cand, end=cand.start + half), replace(cand, start=cand.start + half)]
+        elif cand.label == "ORG" and (prefix := _CATEGORY_BEFORE.match(name)):
+            out.append(replace(cand, start=cand.start + prefix.end()))  # 国有企业广西中恒集团
         elif cand.label == "ORG" and (cut := _JOINED_AT.search(text, cand.start, cand.end - 2)):
             out.append(replace(cand, end=cut.end()))
             rest = replace(cand, start=cut.end() + 1)
@@ -641,6 +708,7 @@ def match_entities(
         candidates += gazetteer_candidates(text, gazetteer)
     candidates += bracketed_names(text, candidates)
     candidates += legal_form_names(text, candidates)
+    candidates += founded_names(text, candidates)
     candidates = [
         b
         for c in candidates
