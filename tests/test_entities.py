@@ -540,6 +540,28 @@ def test_a_founding_date_names_an_organisation(nlp: Language, text: str, expecte
     assert run(nlp, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "model", "expected"),
+    [
+        ("掌趣科技董事长刘惠城表示。", [("刘惠城", "PERSON")],
+         [("掌趣科技", "ORG"), ("刘惠城", "PERSON")]),
+        ("▲ 追一科技创始人兼CEO 吴悦说。", [("吴悦", "PERSON")],
+         [("追一科技", "ORG"), ("吴悦", "PERSON")]),
+        ("刘江峰（Dmall多点创始人&CEO）出席。", [("刘江峰", "PERSON"), ("&CEO", "PERSON")],
+         [("刘江峰", "PERSON"), ("Dmall多点", "ORG")]),
+        # no name before the title: generic nouns, common words; no holder: no organisation
+        ("公司董事长叶小平表示。", [("叶小平", "PERSON")], [("叶小平", "PERSON")]),
+        ("他说，品牌创始人张三到场。", [("张三", "PERSON")], [("张三", "PERSON")]),
+        ("现任董事长李四表示。", [("李四", "PERSON")], [("李四", "PERSON")]),
+        ("掌趣科技董事长表示。", [], []),
+    ],
+)  # fmt: skip
+def test_the_name_before_a_held_title_is_an_organisation(
+    nlp: Language, text: str, model: Ents, expected: Ents
+) -> None:
+    assert run(nlp, text, model) == expected
+
+
 @pytest.mark.parametrize("name", ["具身智能市场", "欧洲市场", "广州市民"])
 def test_markets_and_residents_are_not_places(nlp: Language, name: str) -> None:
     text = f"2025年中国{name}规模很大。"

@@ -430,7 +430,7 @@ def _head_start(text: str, end: int, shortest: int) -> int | None:
     start = head.start()
     while start < end and (
         any(ch in STOP_CHARS for ch in text[start:end])
-        or (start > 0 and text[start - 1] not in _CLAUSE_START | STOP_CHARS)
+        or (start > 0 and text[start - 1] not in _NAME_MAY_FOLLOW)
     ):
         start += 1
     for verb in _VERB_BEFORE_NAME.finditer(text, start, end):
@@ -516,6 +516,9 @@ def founded_names(text: str, candidates: Sequence[Candidate]) -> list[Candidate]
 
 
 _CLAUSE_START = set('，,。；;：:、！？!?\n “”"')
+#: What may stand right before a name found from its end: a clause break, a function word or
+#: an opening bracket (刘江峰（Dmall多点创始人）).
+_NAME_MAY_FOLLOW = _CLAUSE_START | STOP_CHARS | set("（(")
 
 
 def resolve(candidates: Sequence[Candidate], length: int) -> list[Candidate]:
@@ -620,6 +623,46 @@ def balance_brackets(text: str, cand: Candidate) -> Candidate | None:
     return replace(cand, start=start, end=end, kb_id="")
 
 
+def titled_orgs(
+    text: str, titles: Sequence[tuple[int, int]], taken: Sequence[Candidate]
+) -> list[Candidate]:
+    """The name before a job title is an ORG when a person holds the title and nothing covers
+    the name: 掌趣科技董事长刘惠城, 追一科技创始人兼CEO 吴悦, 刘江峰（Dmall多点创始人&CEO）.
+    The name runs from the clause break or function word before it (2–10 characters) and is
+    no generic noun (公司董事长) and no common word (品牌创始人, 现任董事长). Weak
+    (``P_SUFFIX``): any other candidate overlapping it wins."""
+    covered = _overlaps_any([(c.start, c.end) for c in taken])
+    people_from = {c.start for c in taken if c.label == "PERSON"}
+    people_to = {c.end for c in taken if c.label == "PERSON"}
+    title_at = {start: end for start, end in titles}
+    title_ends = {end for _, end in titles}
+    freq = _word_freq()
+    found: list[Candidate] = []
+    for start, end in titles:
+        if start in title_ends or start - 1 in title_ends:
+            continue  # the second title of 董事长兼总裁
+        while end + 1 in title_at or end in title_at:  # the chain: 创始人兼CEO, 创始人&CEO
+            end = title_at.get(end) or title_at[end + 1]
+        head = _head_start(text, start, 2)
+        if head is None or start - head > 10:
+            continue
+        held = text[end : end + 1] == " " and end + 1 in people_from
+        if not (
+            end in people_from or held or (text[head - 1 : head] in "（(" and head - 1 in people_to)
+        ):
+            continue
+        name = text[head:start]
+        if (
+            covered(head, start)
+            or is_generic_org(name)
+            or freq.get(name, 0) >= _COMMON_WORD
+            or name.isdigit()
+        ):
+            continue
+        found.append(Candidate(head, start, "ORG", P_SUFFIX, "title_org"))
+    return found
+
+
 #: A company name ending inside a longer model ORG span, before a verb or a conjunction:
 #: …橡胶工业有限公司系保定天威…有限公司 (系 = 是), X公司与Y公司. Not 公司系统.
 _JOINED_AT = re.compile(
@@ -675,12 +718,13 @@ def repair_model_spans(
 
 
 def _not_a_name(text: str, cand: Candidate) -> bool:
-    """A generic ORG noun (该公司), a one-character PERSON (江 of 江主席: no one to link) or a
+    """A generic ORG noun (该公司), a one-character PERSON (江 of 江主席: no one to link) or one
+    starting with a symbol, or a
     PLACE that the 市 of a city name misled (具身智能市场)."""
     if cand.label == "ORG":
         return is_generic_org(text[cand.start : cand.end])
-    if cand.label == "PERSON":
-        return cand.length < 2
+    if cand.label == "PERSON":  # also no name: &CEO (创始人&CEO)
+        return cand.length < 2 or not text[cand.start].isalnum()
     if cand.label == "PLACE":
         return _NOT_PLACE_END.search(text, cand.start, cand.end) is not None
     return False
@@ -720,6 +764,7 @@ def match_entities(
         candidates = trim_before_titles(text, candidates, titles)  # no 党支部 before 书记
     chosen = resolve(candidates, len(text))
     named = title_people(text, titles, chosen)
+    named += titled_orgs(text, titles, [*chosen, *named])
     if named:
         candidates += named
         chosen = resolve(candidates, len(text))
