@@ -504,6 +504,8 @@ def test_a_department_is_part_of_the_org_name(
          [("星火公司系统集成部", "ORG")]),
         ("张红梅May毕业于安徽大学。", [("张红梅May", "PERSON")], [("张红梅", "PERSON")]),
         ("DavidMay说。", [("DavidMay", "PERSON")], [("DavidMay", "PERSON")]),
+        ("他在University of Wyoming任教。", [("University of Wyoming", "PERSON")],
+         [("University of Wyoming", "ORG")]),
         ("韩泰轮胎来自韩国。", [("韩泰", "PERSON"), ("韩国", "PLACE")],
          [("韩泰轮胎", "ORG"), ("韩国", "PLACE")]),
         ("昆明卷烟厂昆明卷烟厂，创建于1922年。", [("昆明卷烟厂昆明卷烟厂", "ORG")],

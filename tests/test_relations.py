@@ -516,6 +516,13 @@ def test_dates() -> None:
         ("国际原子能机构（IAEA）发布报告。", "国际原子能机构", "IAEA"),
         ("联合国教科文组织（英文名：UNESCO）发布报告。", "联合国教科文组织", "UNESCO"),
         ("怀俄明大学（University of Wyoming，简称UW）招生。", "怀俄明大学", "UW"),
+        (
+            "怀俄明大学（University of Wyoming，简称UW）招生。",
+            "怀俄明大学",
+            "University of Wyoming",
+        ),
+        ("怀俄明大学（University of Wyoming），简称，UW，招生。", "怀俄明大学", "UW"),
+        ("联合国星火规划署（简称，星火署）成立。", "联合国星火规划署", "星火署"),
         ("合肥市公管局2（以下简称“公管局”）发文。", "合肥市公管局", "公管局"),
         ("红十字国际委员会（英文简称ICRC，总部在日内瓦）发表声明。", "红十字国际委员会", "ICRC"),
         ("星火调查科（俗称星记；英文：Star Bureau，缩写：SB）成立。", "星火调查科", "SB"),
@@ -545,6 +552,7 @@ def test_alias_patterns(text: str, subject: str, alias: str) -> None:
         "星火科技（科技）发布报告。",  # a short form is shorter than the name … and not generic
         "星火科技（火星）发布报告。",  # … with the name's characters in order
         "星火科技（筹）发布报告。",
+        "电影《星火》简称，由星火科技出品。",  # 简称 as a noun: no alias after the comma
     ],
 )
 def test_no_alias_from_plain_brackets(text: str) -> None:

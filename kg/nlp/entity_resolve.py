@@ -13,7 +13,8 @@
 * a rule match strictly inside a longer model span is dropped (the model's 中国科学院高能物理研究所
   keeps the gazetteer's 中国科学院 from cutting it).
 * model repairs (:func:`repair_model_spans`): two names run together are cut apart
-  (…有限公司系…有限公司; 张红梅May; 昆明卷烟厂昆明卷烟厂; 国有企业 + 广西中恒集团); an ORG that
+  (…有限公司系…有限公司; 张红梅May; 昆明卷烟厂昆明卷烟厂; 国有企业 + 广西中恒集团); a Latin
+  PERSON with an institution word (University of …) is an ORG; an ORG that
   is only a generic noun (公司, 该集团), a one-character PERSON and a PLACE ending in
   市场/市值/市民 are dropped; an ORG running into 总部 (…有限公司总部位于) ends before it; a
   PLACE or PERSON that was founded (…创立的曼秀雷敦), has a founder (阿迪达斯的创始人) or is
@@ -706,13 +707,31 @@ def split_joined(text: str, spans: Sequence[Candidate]) -> list[Candidate]:
     return out
 
 
+#: Words only institutions have in their Latin names (University of Colorado Denver).
+_LATIN_INSTITUTION = re.compile(
+    r"(?<![A-Za-z])(?:University|College|Institute|Academy|School|Company|Corporation|Corp|Inc|Ltd|"
+    r"Group|Bank|Association|Society|Bureau|Agency|Foundation|Laboratory|Council|Committee|"
+    r"Ministry|Department|Federation|Organi[sz]ation)(?![A-Za-z])"
+)
+
+
+def latin_institutions(text: str, spans: Iterable[Candidate]) -> list[Candidate]:
+    """A model PERSON span whose Latin name has an institution word is an ORG."""
+    return [
+        replace(c, label="ORG")
+        if c.label == "PERSON" and _LATIN_INSTITUTION.search(text, c.start, c.end)
+        else c
+        for c in spans
+    ]
+
+
 def repair_model_spans(
     text: str, spans: Sequence[Candidate], titles: Sequence[tuple[int, int]]
 ) -> list[Candidate]:
     """The model's spans after the model repairs (see the module docstring), in order: names
     run together cut apart, cut before job titles, relabelled as ORG or PROJECT, non-names
     dropped, 总部 cut off."""
-    spans = trim_before_titles(text, split_joined(text, spans), titles)
+    spans = trim_before_titles(text, latin_institutions(text, split_joined(text, spans)), titles)
     spans = project_orgs(text, founded_orgs(text, spans, titles))
     return [_without_headquarters(text, c) for c in spans if not _not_a_name(text, c)]
 

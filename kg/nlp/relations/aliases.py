@@ -12,12 +12,14 @@ Rules (extractor names after ``rule:``), applied to the entity right before the 
 - ``alias/also-called`` (0.9): 又称 / 又名 / 亦称 / 别称 / 俗称 / 原名 / 全称 X.
 - ``alias/english-name`` (0.9): 英文名(称)：X / 英文：X / 英语：X.
 - ``alias/latin-bracket`` (0.85): Latin letters in brackets right after an entity
-  (世界知识产权组织（WIPO）); ``alias/han-bracket`` (0.85) the other way round, Han characters
+  (世界知识产权组织（WIPO）), also when cues follow in the bracket (（University of Wyoming，
+  简称UW） gives both); ``alias/han-bracket`` (0.85) the other way round, Han characters
   in brackets after an entity named in Latin letters (IKEA（宜家）), not a place.
 
 Other plain brackets give nothing: （2025年）, （转自人民网）, （香港） are not names. Quoted
 aliases keep what is inside the quotes; unquoted ones end at the next bracket, comma or 、.
-"""
+简称 followed by a comma is a noun (电影《X》简称，由…出品) unless a quoted or Latin name, or a
+short one closing the bracket, follows (（简称，药管署）)."""
 
 from __future__ import annotations
 
@@ -32,7 +34,10 @@ _OPEN, _CLOSE = "（(", "）)"
 _CUES: tuple[tuple[re.Pattern[str], str, float], ...] = (
     (
         re.compile(
-            r"(?:或|亦|也)?(?:以下|下文)?(?:中文|英文|英语)?(?:简称|下称|简写|缩写)(?:为|作)?[：:，,]?\s*"
+            r"(?:或|亦|也)?(?:以下|下文)?(?:中文|英文|英语)?(?:简称|下称|简写|缩写)(?:为|作)?"
+            # a comma only before a quoted or Latin name, or a short one closing a bracket:
+            # not 电影《X》简称，由…出品 (简称 as a noun)
+            r"(?:[：:]|[，,](?=\s*(?:[“\"A-Za-z]|[^，,。；;（）()]{2,12}[）)])))?\s*"
         ),
         "alias/abbreviation",
         0.95,
@@ -199,12 +204,12 @@ def extract_aliases(ctx: Context) -> list[Relation]:
             found: list[Relation] = []
             for start in _clause_starts(text, pos + 1, pos + 1 + close.end() if close else pos + 1):
                 found += _cue_aliases(ctx, subject, start, True, sentence)[0]  # （俗称…；缩写：…）
+            # an English name opens the bracket, cues may follow: （University of Wyoming，简称UW）
+            found += _latin_bracket(ctx, subject, pos + 1, sentence)
             out += found
             if not found:
-                out += (
-                    _latin_bracket(ctx, subject, pos + 1, sentence)
-                    or _short_form_bracket(ctx, subject, pos + 1, sentence)
-                    or _han_name_bracket(ctx, subject, pos + 1, sentence)
+                out += _short_form_bracket(ctx, subject, pos + 1, sentence) or _han_name_bracket(
+                    ctx, subject, pos + 1, sentence
                 )
             if close is None:
                 continue
