@@ -9,10 +9,11 @@ Rules were tuned on ``duie_train_4000.json``; the default report file is ``duie_
 
 Modes:
 
-- ``build`` (the measurement issue 4 asks for): the sentences are written as a JSONL file (one
-  article a line, ``id`` = ``duie-<line>``) in a temporary folder and built with
-  ``KnowledgeGraph.build`` — the function ``kg build`` calls — into a temporary store; the
-  relations are read back with SPARQL from their ``kg:Evidence`` nodes (article and sentence).
+- ``build`` (the measurement issue 4 asks for; also ``kg eval relations``): the sentences are
+  written as a JSONL file (one article a line, ``id`` = ``duie-<line>``) in a temporary folder
+  and built with ``KnowledgeGraph.build`` — the function ``kg build`` calls — into a temporary
+  store (:func:`kg.nlp.relations.evaluate.evaluate_build`); the relations are read back with
+  SPARQL from their ``kg:Evidence`` nodes (article and sentence).
   Matching rule: a gold subject/object string matches an entity when it equals the entity's
   ``rdfs:label``, any of its ``schema:alternateName`` values, or the surface text of a mention
   of it in that article that occurs in the evidence sentence (DuIE's strings are surface
@@ -25,9 +26,7 @@ Modes:
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from functools import partial
@@ -39,13 +38,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from kg.nlp.relations.evaluate import (
     DuieExample,
     Prediction,
-    Report,
     evaluate,
+    evaluate_build,
     gold_entity_predictions,
     load_duie,
     pipeline_runner,
-    score_example,
-    store_predictions,
 )
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared/corpora/duie2/duie_train.json"
@@ -56,46 +53,6 @@ def _pipeline(ner_model: str | None) -> Any:
     from kg.nlp import load_pipeline
 
     return load_pipeline(ner_model=ner_model)
-
-
-def _folded(example: DuieExample) -> DuieExample:
-    """The example with the character folding ``kg build`` applies to its input."""
-    from kg.ingest.normalize import normalize_chars
-
-    def fold(text: str) -> str:
-        return normalize_chars(text)[0].strip()
-
-    spo = tuple((p, fold(s), st, fold(o), ot) for p, s, st, o, ot in example.spo)
-    return DuieExample(fold(example.text), spo)
-
-
-def build_report(
-    examples: list[DuieExample],
-    *,
-    nlp: Any,
-    keep_errors: int,
-    include_name_prefix: bool,
-) -> Report:
-    """Build ``examples`` as a JSONL file into a fresh store and score what the store holds."""
-    from kg import KnowledgeGraph
-
-    with tempfile.TemporaryDirectory(prefix="kg-duie-", ignore_cleanup_errors=True) as tmp:
-        corpus = Path(tmp) / "duie.jsonl"
-        with corpus.open("w", encoding="utf-8") as out:
-            for i, example in enumerate(examples):
-                out.write(json.dumps({"id": f"duie-{i}", "text": example.text}, ensure_ascii=False))
-                out.write("\n")
-        graph = KnowledgeGraph(Path(tmp) / "store", nlp=nlp)
-        started = time.perf_counter()
-        graph.build([corpus])
-        print(f"built {len(examples)} sentences in {time.perf_counter() - started:.0f} s")
-        predictions = store_predictions(graph.query, include_name_prefix=include_name_prefix)
-        graph.close()
-        graph.store.close()  # let go of the store's files before the folder is removed
-    report = Report("build", 0, 0)
-    for i, example in enumerate(examples):
-        score_example(report, _folded(example), predictions.get(f"duie-{i}", []), keep_errors)
-    return report
 
 
 def main() -> int:
@@ -120,11 +77,15 @@ def main() -> int:
     if args.limit:
         examples = examples[: args.limit]
     if args.mode == "build":
-        report = build_report(
+        started = time.perf_counter()
+        report = evaluate_build(
             examples,
             nlp=_pipeline(args.ner_model),
             keep_errors=args.errors,
             include_name_prefix=args.name_prefix,
+        )
+        print(
+            f"built and scored {len(examples)} sentences in {time.perf_counter() - started:.0f} s"
         )
         print(
             "matching: a gold string matches an entity's rdfs:label, any schema:alternateName, "

@@ -128,3 +128,30 @@ def test_build_names_skipped_inputs_and_exits_3(runner: CliRunner, tmp_path: Pat
     assert result.exit_code == 3
     assert "empty.txt" in result.output
     assert "1 articles" in result.output
+
+
+def test_eval_relations_scores_a_duie_file(runner: CliRunner, tmp_path: Path) -> None:
+    def spo(predicate: str, subject: str, obj: str) -> dict[str, object]:
+        return {
+            "predicate": predicate,
+            "subject": subject,
+            "subject_type": "企业",
+            "object": {"@value": obj},
+            "object_type": {"@value": "人物"},
+        }
+
+    row = {
+        "text": "星河动力董事长刘百奇出席。星河动力成立于2018年。",
+        "spo_list": [spo("董事长", "星河动力", "刘百奇"), spo("成立日期", "星河动力", "2018年")],
+    }
+    path = tmp_path / "duie.json"
+    path.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    for mode in ("build", "gold-entities"):
+        result = runner.invoke(cli, ["eval", "relations", str(path), "--mode", mode])
+        assert result.exit_code == 0, result.output
+        micro = next(line for line in result.output.splitlines() if line.startswith("micro"))
+        assert micro.split()[1:6] == ["1.000", "1.000", "1.000", "2", "0"], (mode, micro)
+    path.write_text('{"text": "只有文本"}\n', encoding="utf-8")
+    result = runner.invoke(cli, ["eval", "relations", str(path)])
+    assert result.exit_code == 1
+    assert "line 1: not a DuIE 2.0 sentence" in result.output

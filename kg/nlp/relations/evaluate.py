@@ -31,14 +31,17 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from kg.errors import InputError
 from kg.graph.vocab import LABEL_OF_TYPE, SCHEMA, SPARQL_PREFIXES
 from kg.nlp.records import Mention, Relation
 from kg.nlp.relations import extract_relations
@@ -135,11 +138,16 @@ class Report:
 
 
 def load_duie(path: str | Path) -> list[DuieExample]:
+    """The sentences of a DuIE 2.0 file (one JSON object a line: ``text``, ``spo_list``)."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"Cannot read {path}: {error}. Give a DuIE 2.0 JSON file.") from None
     out: list[DuieExample] = []
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            if not line.strip():
-                continue
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
             row = json.loads(line)
             spo = tuple(
                 (
@@ -152,6 +160,12 @@ def load_duie(path: str | Path) -> list[DuieExample]:
                 for s in row["spo_list"]
             )
             out.append(DuieExample(row["text"], spo))
+        except (ValueError, KeyError, TypeError) as error:
+            raise InputError(
+                f"{path}, line {number}: not a DuIE 2.0 sentence ({type(error).__name__}: "
+                f"{error}). Each line is a JSON object with text and spo_list, whose items "
+                "have predicate, subject, subject_type, object.@value and object_type.@value."
+            ) from None
     return out
 
 
@@ -358,6 +372,50 @@ def evaluate(
     report = Report(mode, 0, 0)
     for example in examples:
         score_example(report, example, run(example), keep_errors)
+    return report
+
+
+def fold_example(example: DuieExample) -> DuieExample:
+    """``example`` with the character folding ``kg build`` applies to its input, so that gold
+    strings compare with what the store holds."""
+    from kg.ingest.normalize import normalize_chars
+
+    def fold(text: str) -> str:
+        return normalize_chars(text)[0].strip()
+
+    spo = tuple((p, fold(s), st, fold(o), ot) for p, s, st, o, ot in example.spo)
+    return DuieExample(fold(example.text), spo)
+
+
+def evaluate_build(
+    examples: Sequence[DuieExample],
+    *,
+    ner_model: str | None = None,
+    nlp: Language | None = None,
+    keep_errors: int = 0,
+    include_name_prefix: bool = False,
+    progress: bool = False,
+) -> Report:
+    """Build ``examples`` with :meth:`KnowledgeGraph.build` (the function ``kg build`` calls) as
+    a JSONL file (``id`` = ``duie-<n>``) into a temporary store, then score the relations the
+    store holds (:func:`store_predictions`). ``nlp`` (or the shipped pipeline with
+    ``ner_model``) does the extraction."""
+    from kg.api import KnowledgeGraph
+
+    with tempfile.TemporaryDirectory(prefix="kg-duie-", ignore_cleanup_errors=True) as tmp:
+        corpus = Path(tmp) / "duie.jsonl"
+        with corpus.open("w", encoding="utf-8") as out:
+            for i, example in enumerate(examples):
+                out.write(json.dumps({"id": f"duie-{i}", "text": example.text}, ensure_ascii=False))
+                out.write("\n")
+        graph = KnowledgeGraph(Path(tmp) / "store", nlp=nlp, ner_model=ner_model)
+        graph.build([corpus], progress=progress)
+        predictions = store_predictions(graph.query, include_name_prefix=include_name_prefix)
+        graph.close()
+        graph.store.close()  # let go of the store's files before the folder is removed
+    report = Report("build", 0, 0)
+    for i, example in enumerate(examples):
+        score_example(report, fold_example(example), predictions.get(f"duie-{i}", []), keep_errors)
     return report
 
 
