@@ -394,6 +394,14 @@ def test_orgs_named_like_projects(nlp: Language, text: str, model: Ents, expecte
     assert run(nlp, text, model) == [(model[0][0], expected)]
 
 
+def test_a_model_org_takes_in_its_subsystem(nlp: Language) -> None:
+    text = "星河五号VLBI测轨分系统总师王明说。"
+    model = [("星河五号VLBI", "ORG"), ("王明", "PERSON")]
+    assert run(nlp, text, model) == [("星河五号VLBI测轨分系统", "PROJECT"), ("王明", "PERSON")]
+    # not across a function word
+    assert run(nlp, "星河公司的测轨分系统", [("星河公司", "ORG")]) == [("星河公司", "ORG")]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

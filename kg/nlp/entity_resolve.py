@@ -14,7 +14,8 @@
   keeps the gazetteer's 中国科学院 from cutting it).
 * model repairs (:func:`repair_model_spans`): two names run together are cut apart
   (…有限公司系…有限公司; 张红梅May; 昆明卷烟厂昆明卷烟厂; 国有企业 + 广西中恒集团); a Latin
-  PERSON with an institution word (University of …) is an ORG; an ORG that
+  PERSON with an institution word (University of …) is an ORG; a model ORG stopping before its
+  subsystem takes it in (天问二号VLBI + 测轨分系统); an ORG that
   is only a generic noun (公司, 该集团), a one-character PERSON and a PLACE ending in
   市场/市值/市民 are dropped; an ORG running into 总部 (…有限公司总部位于) ends before it; a
   PLACE or PERSON that was founded (…创立的曼秀雷敦), has a founder (阿迪达斯的创始人) or is
@@ -725,6 +726,26 @@ def latin_institutions(text: str, spans: Iterable[Candidate]) -> list[Candidate]
     ]
 
 
+_SUBSYSTEM = re.compile(r"[A-Za-z0-9\u4e00-\u9fff]{1,10}?(?:分系统|子系统)")
+
+
+def with_subsystems(text: str, spans: Iterable[Candidate]) -> list[Candidate]:
+    """A model ORG or PROJECT that stops right before the name of one of its subsystems takes
+    it in (天问二号VLBI + 测轨分系统); the whole is then named like a project."""
+    out: list[Candidate] = []
+    for cand in spans:
+        part = _SUBSYSTEM.match(text, cand.end)
+        if (
+            cand.rule == MODEL_RULE
+            and cand.label in ("ORG", "PROJECT")
+            and part is not None
+            and not any(ch in STOP_CHARS for ch in part.group())
+        ):
+            cand = replace(cand, end=part.end(), kb_id="")
+        out.append(cand)
+    return out
+
+
 def repair_model_spans(
     text: str, spans: Sequence[Candidate], titles: Sequence[tuple[int, int]]
 ) -> list[Candidate]:
@@ -732,7 +753,7 @@ def repair_model_spans(
     run together cut apart, cut before job titles, relabelled as ORG or PROJECT, non-names
     dropped, 总部 cut off."""
     spans = trim_before_titles(text, latin_institutions(text, split_joined(text, spans)), titles)
-    spans = project_orgs(text, founded_orgs(text, spans, titles))
+    spans = project_orgs(text, with_subsystems(text, founded_orgs(text, spans, titles)))
     return [_without_headquarters(text, c) for c in spans if not _not_a_name(text, c)]
 
 
