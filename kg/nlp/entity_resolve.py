@@ -13,7 +13,8 @@
 * a rule match strictly inside a longer model span is dropped (the model's 中国科学院高能物理研究所
   keeps the gazetteer's 中国科学院 from cutting it).
 * model repairs (:func:`repair_model_spans`): two names run together are cut apart
-  (…有限公司系…有限公司; 张红梅May; 昆明卷烟厂昆明卷烟厂; 国有企业 + 广西中恒集团); a Latin
+  (…有限公司系…有限公司; 张红梅May; 昆明卷烟厂昆明卷烟厂; 国有企业 + 广西中恒集团; 罗马大学 +
+  法学); a Latin
   PERSON with an institution word (University of …) is an ORG; a model ORG stopping before its
   subsystem takes it in (天问二号VLBI + 测轨分系统); an ORG that
   is only a generic noun (公司, 该集团), a one-character PERSON and a PLACE ending in
@@ -675,15 +676,20 @@ _CATEGORY_BEFORE = re.compile(
     r"(?:新|一家|其)?(?:国有企业|民营企业|外资企业|上市公司|母公司|控股公司|合资公司|独资公司)"
     r"(?=[\u4e00-\u9fffA-Za-z]{3})(?![分子总])"
 )
+#: A field of study run into a school's name (罗马大学法学, 兰州大学生物系 + 动物学,
+#: …学院管理工程专业); 中学, 小学 and 大学 are no fields.
+_FIELD_AFTER_SCHOOL = re.compile(
+    r"(?:大学|学院|学校|系)((?:(?!系)[\u4e00-\u9fff]){1,5}(?<![中小大])学|[\u4e00-\u9fff]{1,8}专业)$"
+)
 #: Latin letters glued to the end of a Chinese person's name (张红梅May).
 _LATIN_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])[A-Za-z]+$")
 
 
 def split_joined(text: str, spans: Sequence[Candidate]) -> list[Candidate]:
-    """Model spans that run two names together, cut apart: a name written twice, a category
-    noun before an ORG's name, an ORG at a company name's legal form before 系/是/为/与/和/及/、
-    (the rest stays an ORG when it is a name: two characters and not generic), and a PERSON
-    before Latin letters after its Han characters."""
+    """Model spans that run two names together, cut apart: a name written twice, a field of
+    study after a school's name, a category noun before an ORG's name, an ORG at a company
+    name's legal form before 系/是/为/与/和/及/、 (the rest stays an ORG when it is a name: two
+    characters and not generic), and a PERSON before Latin letters after its Han characters."""
     out: list[Candidate] = []
     for cand in spans:
         name = text[cand.start : cand.end]
@@ -693,6 +699,8 @@ def split_joined(text: str, spans: Sequence[Candidate]) -> list[Candidate]:
         elif cand.length >= 4 and cand.length % 2 == 0 and name[:half] == name[half:]:
             # a heading run into the text: 昆明卷烟厂昆明卷烟厂
             out += [replace(cand, end=cand.start + half), replace(cand, start=cand.start + half)]
+        elif cand.label == "ORG" and (field := _FIELD_AFTER_SCHOOL.search(name)):
+            out.append(replace(cand, end=cand.start + field.start(1)))  # 罗马大学 | 法学
         elif cand.label == "ORG" and (prefix := _CATEGORY_BEFORE.match(name)):
             out.append(replace(cand, start=cand.start + prefix.end()))  # 国有企业广西中恒集团
         elif cand.label == "ORG" and (cut := _JOINED_AT.search(text, cand.start, cand.end - 2)):
