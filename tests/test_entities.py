@@ -570,6 +570,10 @@ def test_a_founding_date_names_an_organisation(nlp: Language, text: str, expecte
         ("公司董事长叶小平表示。", [("叶小平", "PERSON")], [("叶小平", "PERSON")]),
         ("他说，品牌创始人张三到场。", [("张三", "PERSON")], [("张三", "PERSON")]),
         ("现任董事长李四表示。", [("李四", "PERSON")], [("李四", "PERSON")]),
+        ("对内，新任董事长陶昀推进改革。", [("陶昀", "PERSON")], [("陶昀", "PERSON")]),
+        ("对星火公司时任董事长李林芝通报。", [("李林芝", "PERSON")],
+         [("星火公司", "ORG"), ("李林芝", "PERSON")]),
+        ("对公司时任董事长李林芝通报。", [("李林芝", "PERSON")], [("李林芝", "PERSON")]),
         ("掌趣科技董事长表示。", [], []),
     ],
 )  # fmt: skip

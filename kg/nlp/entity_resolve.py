@@ -626,14 +626,19 @@ def balance_brackets(text: str, cand: Candidate) -> Candidate | None:
     return replace(cand, start=start, end=end, kb_id="")
 
 
+#: Words that qualify a title and end no organisation's name (新任董事长, 星火公司时任董事长).
+_TITLE_MODIFIER = re.compile(r"(?:新任|时任|现任|前任|原任|首任|历任|曾任|兼任|代理|名誉|荣誉)$")
+
+
 def titled_orgs(
     text: str, titles: Sequence[tuple[int, int]], taken: Sequence[Candidate]
 ) -> list[Candidate]:
     """The name before a job title is an ORG when a person holds the title and nothing covers
     the name: 掌趣科技董事长刘惠城, 追一科技创始人兼CEO 吴悦, 刘江峰（Dmall多点创始人&CEO）.
     The name runs from the clause break or function word before it (2–10 characters) and is
-    no generic noun (公司董事长) and no common word (品牌创始人, 现任董事长). Weak
-    (``P_SUFFIX``): any other candidate overlapping it wins."""
+    no generic noun (公司董事长) and no common word (品牌创始人); a qualifier of the title is
+    left out (星火公司时任董事长 → 星火公司; 新任董事长 → none). Weak (``P_SUFFIX``): any other
+    candidate overlapping it wins."""
     covered = _overlaps_any([(c.start, c.end) for c in taken])
     people_from = {c.start for c in taken if c.label == "PERSON"}
     people_to = {c.end for c in taken if c.label == "PERSON"}
@@ -654,9 +659,13 @@ def titled_orgs(
             end in people_from or held or (text[head - 1 : head] in "（(" and head - 1 in people_to)
         ):
             continue
+        modifier = _TITLE_MODIFIER.search(text, head, start)
+        if modifier is not None:  # 星火公司时任 | 董事长: the name ends before 时任
+            start = modifier.start()
         name = text[head:start]
         if (
-            covered(head, start)
+            len(name) < 2
+            or covered(head, start)
             or is_generic_org(name)
             or freq.get(name, 0) >= _COMMON_WORD
             or name.isdigit()
