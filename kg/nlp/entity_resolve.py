@@ -468,7 +468,8 @@ def legal_form_names(text: str, model_spans: Sequence[Candidate]) -> list[Candid
 
 #: A founding verb and a year: 成立于1995年, 始建于一九二八年, 创业于1968年7月.
 _FOUNDED_ON = (
-    r"(?:成立|创建|创立|创办|设立|组建|始建|始创|创业|诞生|建立)于\s*(?:公元|西元)?\s*"
+    r"(?:始|正式|注册|最早)?(?:成立|创建|创立|创办|设立|组建|始建|始创|创业|诞生|建立)于"
+    r"\s*(?:公元|西元)?\s*"
     r"(?:1[5-9]\d\d|20\d\d|[一二][〇零○一二三四五六七八九]{3})年"
     r"(?:[0-9一二三四五六七八九十]{1,2}月(?:[0-9一二三四五六七八九十]{1,3}日)?)?[初底末]?"
 )
@@ -481,9 +482,11 @@ _FOUNDED_BEFORE_NAME = re.compile(
 )
 
 
-#: No organisation's name: pronouns and groups of people (他们成立于…), clauses (…解散了).
-_NOT_FOUNDED_NAME = re.compile(
-    r"^(?:他|她|它|我|你|您|咱|大家|人们|双方|两人|两家|三家|各方)|[在是了对由与和及或把被从向到为将以于让使给等并而也都就又还很最更已着过]"
+#: No organisation's name: pronouns, demonstratives and groups of people (他们成立于…,
+#: 这里…董事长), clauses (…解散了).
+_NOT_CUED_NAME = re.compile(
+    r"^(?:他|她|它|我|你|您|咱|这|那|此|该|本报|有关|大家|人们|双方|两人|两家|三家|各方)"
+    r"|[在是了对由与和及或把被从向到为将以于让使给等并而也都就又还很最更已着过]"
 )
 
 
@@ -496,13 +499,16 @@ def founded_names(text: str, candidates: Sequence[Candidate]) -> list[Candidate]
     found: list[Candidate] = []
 
     def add(start: int, end: int, rule: str) -> None:
+        half = (end - start) // 2
+        if end - start >= 4 and text[start : start + half] == text[start + half : end]:
+            start += half  # a heading run into the text: 联创电暖器联创电暖器
         name = text[start:end]
         covered = any(c.start <= start and end <= c.end for c in candidates)
         if (
             not covered
             and not is_generic_org(name)
             and not name.isdigit()
-            and not _NOT_FOUNDED_NAME.search(name)
+            and not _NOT_CUED_NAME.search(name)
         ):
             found.append(Candidate(start, end, "ORG", P_SUFFIX, rule))
 
@@ -626,6 +632,12 @@ def balance_brackets(text: str, cand: Candidate) -> Candidate | None:
     return replace(cand, start=start, end=end, kb_id="")
 
 
+#: The titles of a company's people, the only ones whose holders name their company right
+#: before the title often enough (not 记者, 主席, 总理, 负责人: 本报讯记者X, 有关部门负责人X).
+_COMPANY_TITLE = re.compile(
+    r"(?:联合|联席|执行|常务|副)?(?:创始人|创办人|董事长|董事会主席|董事|总裁|总经理|合伙人|"
+    r"CEO|CTO|COO|CFO|首席[\u4e00-\u9fff]{1,4}官)"
+)
 #: Words that qualify a title and end no organisation's name (新任董事长, 星火公司时任董事长).
 _TITLE_MODIFIER = re.compile(r"(?:新任|时任|现任|前任|原任|首任|历任|曾任|兼任|代理|名誉|荣誉)$")
 
@@ -633,12 +645,12 @@ _TITLE_MODIFIER = re.compile(r"(?:新任|时任|现任|前任|原任|首任|历�
 def titled_orgs(
     text: str, titles: Sequence[tuple[int, int]], taken: Sequence[Candidate]
 ) -> list[Candidate]:
-    """The name before a job title is an ORG when a person holds the title and nothing covers
-    the name: 掌趣科技董事长刘惠城, 追一科技创始人兼CEO 吴悦, 刘江峰（Dmall多点创始人&CEO）.
-    The name runs from the clause break or function word before it (2–10 characters) and is
-    no generic noun (公司董事长) and no common word (品牌创始人); a qualifier of the title is
-    left out (星火公司时任董事长 → 星火公司; 新任董事长 → none). Weak (``P_SUFFIX``): any other
-    candidate overlapping it wins."""
+    """The name before a company title (董事长, 创始人, CEO …) is an ORG when a person holds the
+    title and nothing covers the name: 掌趣科技董事长刘惠城, 追一科技创始人兼CEO 吴悦,
+    刘江峰（Dmall多点创始人&CEO）. The name runs from the clause break or function word before
+    it (2–10 characters) and is no generic noun (公司董事长) and no common word (品牌创始人); a
+    qualifier of the title is left out (星火公司时任董事长 → 星火公司; 新任董事长 → none).
+    Weak (``P_SUFFIX``): any other candidate overlapping it wins."""
     covered = _overlaps_any([(c.start, c.end) for c in taken])
     people_from = {c.start for c in taken if c.label == "PERSON"}
     people_to = {c.end for c in taken if c.label == "PERSON"}
@@ -652,7 +664,7 @@ def titled_orgs(
         while end + 1 in title_at or end in title_at:  # the chain: 创始人兼CEO, 创始人&CEO
             end = title_at.get(end) or title_at[end + 1]
         head = _head_start(text, start, 2)
-        if head is None or start - head > 10:
+        if head is None or start - head > 10 or not _COMPANY_TITLE.match(text, start):
             continue
         held = text[end : end + 1] == " " and end + 1 in people_from
         if not (
@@ -665,6 +677,7 @@ def titled_orgs(
         name = text[head:start]
         if (
             len(name) < 2
+            or _NOT_CUED_NAME.search(name)
             or covered(head, start)
             or is_generic_org(name)
             or freq.get(name, 0) >= _COMMON_WORD
