@@ -512,6 +512,8 @@ def test_a_department_is_part_of_the_org_name(
          [("星火公司系统集成部", "ORG")]),
         ("张红梅May毕业于安徽大学。", [("张红梅May", "PERSON")], [("张红梅", "PERSON")]),
         ("DavidMay说。", [("DavidMay", "PERSON")], [("DavidMay", "PERSON")]),
+        ("华帝小V上台。", [("华帝小V", "PERSON")], [("华帝小V", "PERSON")]),
+        ("LULU及阿达上台。", [("LULU", "PERSON")], [("LULU", "PERSON")]),
         ("他在University of Wyoming任教。", [("University of Wyoming", "PERSON")],
          [("University of Wyoming", "ORG")]),
         ("他是罗马大学法学学士。", [("罗马大学法学", "ORG")], [("罗马大学", "ORG")]),

@@ -703,8 +703,8 @@ _CATEGORY_BEFORE = re.compile(
 _FIELD_AFTER_SCHOOL = re.compile(
     r"(?:大学|学院|学校|系)((?:(?!系)[\u4e00-\u9fff]){1,5}(?<![中小大])学|[\u4e00-\u9fff]{1,8}专业)$"
 )
-#: Latin letters glued to the end of a Chinese person's name (张红梅May).
-_LATIN_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])[A-Za-z]+$")
+#: An English given name glued to the end of a Chinese person's name (张红梅May; not 小V).
+_LATIN_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])[A-Z][a-z]+$")
 
 
 def split_joined(text: str, spans: Sequence[Candidate]) -> list[Candidate]:
@@ -718,7 +718,12 @@ def split_joined(text: str, spans: Sequence[Candidate]) -> list[Candidate]:
         half = cand.length // 2
         if cand.rule != MODEL_RULE:
             out.append(cand)
-        elif cand.length >= 4 and cand.length % 2 == 0 and name[:half] == name[half:]:
+        elif (
+            cand.length >= 4
+            and cand.length % 2 == 0
+            and name[:half] == name[half:]
+            and any(_is_cjk(ch) for ch in name)  # not LULU
+        ):
             # a heading run into the text: 昆明卷烟厂昆明卷烟厂
             out += [replace(cand, end=cand.start + half), replace(cand, start=cand.start + half)]
         elif cand.label == "ORG" and (field := _FIELD_AFTER_SCHOOL.search(name)):
