@@ -14,18 +14,18 @@
   keeps the gazetteer's 中国科学院 from cutting it).
 * model repairs (:func:`repair_model_spans`): two names run together are cut apart
   (…有限公司系…有限公司; 张红梅May; 昆明卷烟厂昆明卷烟厂; 国有企业 + 广西中恒集团; 罗马大学 +
-  法学); a Latin
-  PERSON with an institution word (University of …) is an ORG; a model ORG stopping before its
-  subsystem takes it in (天问二号VLBI + 测轨分系统); an ORG that
-  is only a generic noun (公司, 该集团), a one-character PERSON and a PLACE ending in
-  市场/市值/市民 are dropped; an ORG running into 总部 (…有限公司总部位于) ends before it; a
-  PLACE or PERSON that was founded (…创立的曼秀雷敦), has a founder (阿迪达斯的创始人) or is
-  followed by a company word is an ORG (龙源 + 电力 → the ORG 龙源电力); an ORG named like a
-  project is a PROJECT; a span running into a job title is cut before it and a party body
-  before a title leaves an ORG (:func:`trim_before_titles`); a name right after a title
-  becomes a weak PERSON (:func:`title_people`).
+  法学); a Latin PERSON with an institution word (University of …) is an ORG; a model ORG
+  stopping before its subsystem takes it in (天问二号VLBI + 测轨分系统); an ORG that is only a
+  generic noun (公司, 该集团), a one-character PERSON or one starting with a symbol (&CEO) and a
+  PLACE ending in 市场/市值/市民 are dropped; an ORG running into 总部 (…有限公司总部位于) ends
+  before it; a PLACE or PERSON that was founded (…创立的曼秀雷敦), has a founder
+  (阿迪达斯的创始人) or is followed by a company word is an ORG (龙源 + 电力 → the ORG 龙源电力);
+  an ORG named like a project is a PROJECT; a span running into a job title is cut before it
+  and a party body before a title leaves an ORG (:func:`trim_before_titles`); a name right
+  after a title becomes a weak PERSON (:func:`title_people`).
 * organisations no model span names, from their founding date (:func:`founded_names`:
-  菜鸟物流成立于2013年, 成立于1935年的TDK) or their legal form (:func:`legal_form_names`).
+  菜鸟物流成立于2013年, 成立于1935年的TDK), their legal form (:func:`legal_form_names`) or a
+  company title someone holds (:func:`titled_orgs`: 掌趣科技董事长刘惠城).
 * ORG spans (model or gazetteer) that stop just before an org suffix are extended over it
   (中国科学院 + 高能物理研究所; 北京大学 + 法学院), repeatedly, so nested names stay whole; never
   into a job title or a person, never across 所属/下属 or a leading 与/和.
@@ -101,12 +101,21 @@ _TAIL_NOT_NAME = words(
 _TAIL_BREAK = re.compile(r"所属|下属|日电")  # 海口海关所属三亚海关; 新华社北京五月一日电…局
 _ORG_TAIL_MAX = 14
 # 系/是 start no name (X有限公司系Y有限公司: 系 = 是; 复旦大学 + 物理系 has a tail of 物理系)
-_ORG_TAIL_BREAKS: tuple[str, ...] = ("所属", "下属", "旗下", "联合", "牵头", "与", "和", "及", "、")
-_ORG_TAIL_BREAKS += ("电", "讯", "系", "是")
+_ORG_TAIL_BREAKS = words("所属 下属 旗下 联合 牵头 与 和 及 、 电 讯 系 是")
 _ORG_TAIL_STOP = STOP_CHARS - set("与和及")
 _ALIAS = re.compile(r"[(（](?:以下)?简称[“\"]?([^”\"()（）\n，。、]{2,12})[”\"]?[)）]")
 # A part named right after its whole: 天问二号VLBI测轨分系统 → VLBI测轨分系统 (PROJECT).
 _PART = re.compile(r"[A-Za-z0-9\u4e00-\u9fff]{1,10}?(?:分系统|子系统|载荷|舱)")
+#: The parts a model ORG may take in: subsystems only (…载荷 and …舱 are things, not bodies).
+_SUBSYSTEM = re.compile(r"[A-Za-z0-9\u4e00-\u9fff]{1,10}?(?:分系统|子系统)")
+
+
+def _part_at(pattern: re.Pattern[str], text: str, pos: int) -> re.Match[str] | None:
+    """The part name ``pattern`` finds right at ``pos``, if no function word is in it."""
+    part = pattern.match(text, pos)
+    return part if part and not any(ch in STOP_CHARS for ch in part.group()) else None
+
+
 _VERSION = re.compile(r"[-.]?[0-9][0-9A-Za-z]*(?:[.\-_][0-9A-Za-z]+)*")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 _COMMON_WORD = 400  # jieba frequency above which a word crossing a short name's edge wins
@@ -486,7 +495,7 @@ _FOUNDED_BEFORE_NAME = re.compile(
 #: 这里…董事长), clauses (…解散了).
 _NOT_CUED_NAME = re.compile(
     r"^(?:他|她|它|我|你|您|咱|这|那|此|该|本报|有关|大家|人们|双方|两人|两家|三家|各方)"
-    r"|[在是了对由与和及或把被从向到为将以于让使给等并而也都就又还很最更已着过]"
+    rf"|[{''.join(sorted(STOP_CHARS - set('的')))}]"  # function words, but 美的集团 keeps 的
 )
 
 
@@ -499,9 +508,8 @@ def founded_names(text: str, candidates: Sequence[Candidate]) -> list[Candidate]
     found: list[Candidate] = []
 
     def add(start: int, end: int, rule: str) -> None:
-        half = (end - start) // 2
-        if end - start >= 4 and text[start : start + half] == text[start + half : end]:
-            start += half  # a heading run into the text: 联创电暖器联创电暖器
+        if _written_twice(text[start:end]):  # a heading run into the text: 联创电暖器联创电暖器
+            start += (end - start) // 2
         name = text[start:end]
         covered = any(c.start <= start and end <= c.end for c in candidates)
         if (
@@ -580,8 +588,8 @@ def _second_pass(text: str, chosen: Sequence[Candidate]) -> list[Candidate]:
     for cand in chosen:
         if cand.label != "PROJECT":
             continue
-        part = _PART.match(text, cand.end)
-        if part and not any(ch in STOP_CHARS for ch in part.group()):
+        part = _part_at(_PART, text, cand.end)
+        if part is not None:
             extra.append(Candidate(cand.end, part.end(), "PROJECT", P_ALIAS, "part"))
     seen: set[str] = set()
     for cand in [*chosen, *extra]:
@@ -707,6 +715,18 @@ _FIELD_AFTER_SCHOOL = re.compile(
 _LATIN_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])[A-Z][a-z]+$")
 
 
+def _written_twice(name: str) -> bool:
+    """A name of two or more Han characters written twice in a row (昆明卷烟厂昆明卷烟厂; not
+    LULU)."""
+    half = len(name) // 2
+    return (
+        len(name) >= 4
+        and len(name) % 2 == 0
+        and name[:half] == name[half:]
+        and any(_is_cjk(ch) for ch in name)
+    )
+
+
 def split_joined(text: str, spans: Sequence[Candidate]) -> list[Candidate]:
     """Model spans that run two names together, cut apart: a name written twice, a field of
     study after a school's name, a category noun before an ORG's name, an ORG at a company
@@ -715,17 +735,11 @@ def split_joined(text: str, spans: Sequence[Candidate]) -> list[Candidate]:
     out: list[Candidate] = []
     for cand in spans:
         name = text[cand.start : cand.end]
-        half = cand.length // 2
         if cand.rule != MODEL_RULE:
             out.append(cand)
-        elif (
-            cand.length >= 4
-            and cand.length % 2 == 0
-            and name[:half] == name[half:]
-            and any(_is_cjk(ch) for ch in name)  # not LULU
-        ):
-            # a heading run into the text: 昆明卷烟厂昆明卷烟厂
-            out += [replace(cand, end=cand.start + half), replace(cand, start=cand.start + half)]
+        elif _written_twice(name):  # a heading run into the text: 昆明卷烟厂昆明卷烟厂
+            half = cand.start + cand.length // 2
+            out += [replace(cand, end=half), replace(cand, start=half)]
         elif cand.label == "ORG" and (field := _FIELD_AFTER_SCHOOL.search(name)):
             out.append(replace(cand, end=cand.start + field.start(1)))  # 罗马大学 | 法学
         elif cand.label == "ORG" and (prefix := _CATEGORY_BEFORE.match(name)):
@@ -761,21 +775,13 @@ def latin_institutions(text: str, spans: Iterable[Candidate]) -> list[Candidate]
     ]
 
 
-_SUBSYSTEM = re.compile(r"[A-Za-z0-9\u4e00-\u9fff]{1,10}?(?:分系统|子系统)")
-
-
 def with_subsystems(text: str, spans: Iterable[Candidate]) -> list[Candidate]:
     """A model ORG or PROJECT that stops right before the name of one of its subsystems takes
     it in (天问二号VLBI + 测轨分系统); the whole is then named like a project."""
     out: list[Candidate] = []
     for cand in spans:
-        part = _SUBSYSTEM.match(text, cand.end)
-        if (
-            cand.rule == MODEL_RULE
-            and cand.label in ("ORG", "PROJECT")
-            and part is not None
-            and not any(ch in STOP_CHARS for ch in part.group())
-        ):
+        part = _part_at(_SUBSYSTEM, text, cand.end)
+        if cand.rule == MODEL_RULE and cand.label in ("ORG", "PROJECT") and part is not None:
             cand = replace(cand, end=part.end(), kb_id="")
         out.append(cand)
     return out
@@ -785,7 +791,8 @@ def repair_model_spans(
     text: str, spans: Sequence[Candidate], titles: Sequence[tuple[int, int]]
 ) -> list[Candidate]:
     """The model's spans after the model repairs (see the module docstring), in order: names
-    run together cut apart, cut before job titles, relabelled as ORG or PROJECT, non-names
+    run together cut apart, Latin institutions made ORGs, spans cut before job titles,
+    founded names made ORGs, subsystems taken in, project names made PROJECTs, non-names
     dropped, 总部 cut off."""
     spans = trim_before_titles(text, latin_institutions(text, split_joined(text, spans)), titles)
     spans = project_orgs(text, with_subsystems(text, founded_orgs(text, spans, titles)))
@@ -794,11 +801,11 @@ def repair_model_spans(
 
 def _not_a_name(text: str, cand: Candidate) -> bool:
     """A generic ORG noun (该公司), a one-character PERSON (江 of 江主席: no one to link) or one
-    starting with a symbol, or a
-    PLACE that the 市 of a city name misled (具身智能市场)."""
+    starting with a symbol (&CEO of 创始人&CEO), or a PLACE that the 市 of a city name misled
+    (具身智能市场)."""
     if cand.label == "ORG":
         return is_generic_org(text[cand.start : cand.end])
-    if cand.label == "PERSON":  # also no name: &CEO (创始人&CEO)
+    if cand.label == "PERSON":
         return cand.length < 2 or not text[cand.start].isalnum()
     if cand.label == "PLACE":
         return _NOT_PLACE_END.search(text, cand.start, cand.end) is not None
