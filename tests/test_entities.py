@@ -223,6 +223,7 @@ ORG_REPAIRS = [
     ("星海科技西南分公司项目推进。", "星海科技", "星海科技西南分公司"),
     ("中国人民银行宁波市中心支行行长说。", "中国人民银行", "中国人民银行宁波市中心支行"),
     ("星海银行研究室主任说。", "星海银行", "星海银行研究室"),
+    ("星海科技有限公司西南分公司成立。", "星海科技有限公司", "星海科技有限公司西南分公司"),
 ]
 
 
@@ -242,6 +243,9 @@ ORG_KEPT = [
     ("星海通讯社电新加坡金融管理局昨日说。", [("星海通讯社", "ORG")]),
     ("星海银行业务增长，星海大学生就业。", [("星海", "ORG")]),
     ("星海军委军事运输司令员说。", [("星海军委", "ORG")]),
+    # a company after a company's legal form is another company
+    ("星海科技有限公司北京星米科技有限公司签约。", [("星海科技有限公司", "ORG")]),
+    ("星海建材股份有限公司星海集团成立。", [("星海建材股份有限公司", "ORG")]),
 ]
 
 
@@ -371,6 +375,16 @@ def test_company_names_with_brackets(nlp: Language, text: str, model: Ents, expe
         ("星迪达斯品牌的球鞋", [("星迪达斯", "PERSON")], [("星迪达斯", "ORG")]),
         ("张帆的公司在上海。", [("张帆", "PERSON")], [("张帆", "PERSON")]),
         ("张帆表示公司很好。", [("张帆", "PERSON")], [("张帆", "PERSON")]),
+        # a name that was founded in a year, or whose chairman is a person, is a company
+        ("星评媒成立于2014年。", [("星评媒", "PERSON")], [("星评媒", "ORG")]),
+        ("张帆诞生于1950年。", [("张帆", "PERSON")], [("张帆", "PERSON")]),
+        ("由张帆创立于2012年。", [("张帆", "PERSON")], [("张帆", "PERSON")]),
+        (
+            "星辉超市董事长张轩与李忠会晤。",
+            [("星辉超市", "PERSON"), ("张轩", "PERSON"), ("李忠", "PERSON")],
+            [("星辉超市", "ORG"), ("张轩", "PERSON"), ("李忠", "PERSON")],
+        ),
+        ("张帆董事长表示满意。", [("张帆", "PERSON")], [("张帆", "PERSON")]),
     ],
 )
 def test_founded_names_are_orgs(nlp: Language, text: str, model: Ents, expected: Ents) -> None:
@@ -430,6 +444,8 @@ def test_company_names_ending_in_a_legal_form(nlp: Language, text: str, expected
         "公司总部",
         "这家科技有限公司",
         "科技有限公司",
+        "研究院",
+        "该实验室",
     ],
 )
 def test_generic_org_nouns_are_not_names(nlp: Language, name: str) -> None:
@@ -532,6 +548,16 @@ def test_a_department_is_part_of_the_org_name(
         ("重组为新控股公司Alphabet。", [("新控股公司Alphabet", "ORG")], [("Alphabet", "ORG")]),
         # a branch of the company is no category noun
         ("上市公司分公司成立。", [("上市公司分公司", "ORG")], [("上市公司分公司", "ORG")]),
+        # a space between Han characters: two names (a heading, two people)
+        ("9、星一重工   星一集团有限公司始创于1989年。", [("星一重工   星一集团有限公司", "ORG")],
+         [("星一重工", "ORG"), ("星一集团有限公司", "ORG")]),
+        ("董事长邓中明 王小芳：祝贺", [("邓中明 王小芳", "PERSON")],
+         [("邓中明", "PERSON"), ("王小芳", "PERSON")]),
+        ("Boston Celtics成立于1946年。", [("Boston Celtics", "ORG")], [("Boston Celtics", "ORG")]),
+        # a company written twice is not extended into its second copy
+        ("北京星米科技有限责任公司北京星米科技有限责任公司成立于2010年。",
+         [("北京星米科技有限责任公司北京星米科技有限责任公司", "ORG")],
+         [("北京星米科技有限责任公司", "ORG"), ("北京星米科技有限责任公司", "ORG")]),
     ],
 )  # fmt: skip
 def test_names_run_together_are_cut_apart(

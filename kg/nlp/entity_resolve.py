@@ -14,12 +14,15 @@
   keeps the gazetteer's 中国科学院 from cutting it).
 * model repairs (:func:`repair_model_spans`): two names run together are cut apart
   (…有限公司系…有限公司; 张红梅May; 昆明卷烟厂昆明卷烟厂; 国有企业 + 广西中恒集团; 罗马大学 +
-  法学); a Latin PERSON with an institution word (University of …) is an ORG; a model ORG
-  stopping before its subsystem takes it in (天问二号VLBI + 测轨分系统); an ORG that is only a
+  法学; a space between Han characters: 三一重工   三一集团有限公司, 邓中翰 王小丫); a Latin
+  PERSON with an institution word (University of …) is an ORG; a model ORG stopping before its
+  subsystem takes it in (天问二号VLBI + 测轨分系统); an ORG that is only a
   generic noun (公司, 该集团), a one-character PERSON or one starting with a symbol (&CEO) and a
   PLACE ending in 市场/市值/市民 are dropped; an ORG running into 总部 (…有限公司总部位于) ends
   before it; a PLACE or PERSON that was founded (…创立的曼秀雷敦), has a founder
-  (阿迪达斯的创始人) or is followed by a company word is an ORG (龙源 + 电力 → the ORG 龙源电力);
+  (阿迪达斯的创始人) or is followed by a company word is an ORG (龙源 + 电力 → the ORG 龙源电力),
+  and so is a PERSON followed by a founding date (金评媒成立于2014年; not 诞生于, 创立于) or by a
+  company title another person holds (永辉超市董事长张轩松);
   an ORG named like a project is a PROJECT; a span running into a job title is cut before it
   and a party body before a title leaves an ORG (:func:`trim_before_titles`); a name right
   after a title becomes a weak PERSON (:func:`title_people`).
@@ -28,7 +31,9 @@
   company title someone holds (:func:`titled_orgs`: 掌趣科技董事长刘惠城).
 * ORG spans (model or gazetteer) that stop just before an org suffix are extended over it
   (中国科学院 + 高能物理研究所; 北京大学 + 法学院), repeatedly, so nested names stay whole; never
-  into a job title or a person, never across 所属/下属 or a leading 与/和.
+  into a job title or a person, never across 所属/下属 or a leading 与/和, and never from a legal
+  form into another company's name (…有限公司 + 北京…有限公司; a branch, …有限公司西南分公司, is
+  taken in).
 * a second pass adds 简称 aliases (…系统(简称“中国药登”) → 中国药登 gets the label), parts named
   right after a PROJECT (天问二号VLBI测轨分系统), and repeats of strongly matched names.
 """
@@ -103,6 +108,9 @@ _ORG_TAIL_MAX = 14
 # 系/是 start no name (X有限公司系Y有限公司: 系 = 是; 复旦大学 + 物理系 has a tail of 物理系)
 _ORG_TAIL_BREAKS = words("所属 下属 旗下 联合 牵头 与 和 及 、 电 讯 系 是")
 _ORG_TAIL_STOP = STOP_CHARS - set("与和及")
+_LEGAL_FORM_END = re.compile(r"(?:有限公司|有限责任公司|株式会社)$")
+#: A segment naming a company of its own, not a branch (西南分公司) or a unit (研究院).
+_COMPANY_END = re.compile(r"(?<![分子])(?:公司|集团)$")
 _ALIAS = re.compile(r"[(（](?:以下)?简称[“\"]?([^”\"()（）\n，。、]{2,12})[”\"]?[)）]")
 # A part named right after its whole: 天问二号VLBI测轨分系统 → VLBI测轨分系统 (PROJECT).
 _PART = re.compile(r"[A-Za-z0-9\u4e00-\u9fff]{1,10}?(?:分系统|子系统|载荷|舱)")
@@ -224,6 +232,8 @@ def extend_org(text: str, start: int, end: int, blocked: Callable[[int, int], bo
         size = _org_segment(text, end, tail)
         if not size or blocked(end, end + size):
             return end
+        if _LEGAL_FORM_END.search(text, start, end) and _COMPANY_END.search(tail, 0, size):
+            return end  # a company after a company is another one (…有限公司北京…有限公司)
         end += size
     return end
 
@@ -274,7 +284,8 @@ _GENERIC_ORG = re.compile(
     r"(?:合资|独资|外资|外商独资|中外合资|国有|民营|私营|州立|公立|私立|国立|总部|控股|股份)?"
     r"(?:科技|技术|实业|投资|贸易|网络|信息|文化|传媒|电子|发展|咨询|管理|服务|商贸|控股){0,3}"
     r"(?:股份有限公司|有限责任公司|有限公司|公司|集团|企业|单位|机构|部门|工厂|厂|银行|医院|学校|"
-    r"大学|学院|中心|协会|学会|政府)(?:总部)?"
+    r"大学|学院|中心|协会|学会|政府|研究院|研究所|实验室|委员会|基金会|联合会|出版社|报社|电视台)"
+    r"(?:总部)?"
 )
 
 
@@ -319,15 +330,22 @@ def founded_orgs(
     text: str, candidates: Iterable[Candidate], titles: Sequence[tuple[int, int]] = ()
 ) -> list[Candidate]:
     """Relabel model PLACE/PERSON spans an organisation-founding cue marks as ORG, and model
-    PERSON spans a company word follows (新秀丽旗下, 阿迪达斯品牌, 星火公司); a PERSON span an
-    industry noun follows becomes an ORG that includes it (龙源电力)."""
+    PERSON spans a company word (新秀丽旗下, 阿迪达斯品牌, 星火公司), a founding date (金评媒成立于
+    2014年) or a company title another person holds (永辉超市董事长张轩松) follows; a PERSON span
+    an industry noun follows becomes an ORG that includes it (龙源电力)."""
+    candidates = list(candidates)
+    people = {c.start for c in candidates if c.label == "PERSON"}
     out: list[Candidate] = []
     for cand in candidates:
         if cand.rule == MODEL_RULE and cand.label in ("PLACE", "PERSON"):
             before = _FOUNDED_BEFORE.search(text, max(0, cand.start - 3), cand.start)
             if before is not None and not _NAME_END.match(text, cand.end):
                 before = None  # 创办了中国第一所…学校: the place only describes what was founded
-            company = cand.label == "PERSON" and _COMPANY_AFTER.match(text, cand.end)
+            company = cand.label == "PERSON" and (
+                _COMPANY_AFTER.match(text, cand.end)
+                or _ORG_FOUNDED_ON.match(text, cand.end)
+                or _holds_company_title(text, cand.end, people)
+            )
             industry = _INDUSTRY_AFTER.match(text, cand.end) if cand.label == "PERSON" else None
             if industry is not None and not any(  # 王明 + 电力工程师: a title follows
                 s < industry.end() and industry.start() < e for s, e in titles
@@ -337,6 +355,16 @@ def founded_orgs(
                 cand = replace(cand, label="ORG")
         out.append(cand)
     return out
+
+
+def _holds_company_title(text: str, pos: int, people: set[int]) -> bool:
+    """A company title at ``pos`` that a person (starting in ``people``) holds: 永辉超市 +
+    董事长张轩松 (never 张三董事长表示: the title after a name is how it is addressed)."""
+    title = _COMPANY_TITLE.match(text, pos)
+    if title is None:
+        return False
+    end = title.end() + (text[title.end() : title.end() + 1] == " ")
+    return end in people
 
 
 def project_orgs(text: str, candidates: Iterable[Candidate]) -> list[Candidate]:
@@ -476,11 +504,19 @@ def legal_form_names(text: str, model_spans: Sequence[Candidate]) -> list[Candid
 
 
 #: A founding verb and a year: 成立于1995年, 始建于一九二八年, 创业于1968年7月.
+_FOUNDING_VERB = r"(?:始|正式|注册|最早)?(?:成立|创建|创立|创办|设立|组建|始建|始创|建立)"
+_YEAR_AFTER_VERB = (
+    r"于\s*(?:公元|西元)?\s*(?:1[5-9]\d\d|20\d\d|[一二][〇零○一二三四五六七八九]{3})年"
+)
 _FOUNDED_ON = (
-    r"(?:始|正式|注册|最早)?(?:成立|创建|创立|创办|设立|组建|始建|始创|创业|诞生|建立)于"
-    r"\s*(?:公元|西元)?\s*"
-    r"(?:1[5-9]\d\d|20\d\d|[一二][〇零○一二三四五六七八九]{3})年"
+    rf"(?:{_FOUNDING_VERB}|创业|诞生){_YEAR_AFTER_VERB}"
     r"(?:[0-9一二三四五六七八九十]{1,2}月(?:[0-9一二三四五六七八九十]{1,3}日)?)?[初底末]?"
+)
+#: Right after a model PERSON, only an organisation's founding: not 诞生于, 创业于 (born, started)
+#: and not 创立于, 创办于 (由张三创立于2012年: the founder).
+_ORG_FOUNDED_ON = re.compile(
+    r"(?:[（(][^（()）]{1,24}[)）])?(?:始|正式|注册|最早)?(?:成立|始建|始创|设立|组建)"
+    + _YEAR_AFTER_VERB
 )
 #: The founded organisation named before the verb, a bracket between (缤特力（Plantronics）).
 _FOUNDED_AFTER_NAME = re.compile(r"(?:[（(][^（()）]{1,24}[)）])?" + _FOUNDED_ON)
@@ -713,6 +749,8 @@ _FIELD_AFTER_SCHOOL = re.compile(
 )
 #: An English given name glued to the end of a Chinese person's name (张红梅May; not 小V).
 _LATIN_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])[A-Z][a-z]+$")
+#: Whitespace between two Han characters: no Chinese name has it, so a span across it is two.
+_HAN_SPACE_HAN = re.compile(r"[\u4e00-\u9fff]\s+(?=[\u4e00-\u9fff])")
 
 
 def _written_twice(name: str) -> bool:
@@ -737,6 +775,14 @@ def split_joined(text: str, spans: Sequence[Candidate]) -> list[Candidate]:
         name = text[cand.start : cand.end]
         if cand.rule != MODEL_RULE:
             out.append(cand)
+        elif cand.label in ("ORG", "PERSON") and _HAN_SPACE_HAN.search(name):
+            # a heading or a second name after a space: 三一重工   三一集团有限公司, 邓中翰 王小丫
+            cuts = [cand.start]
+            for gap in _HAN_SPACE_HAN.finditer(name):
+                cuts += [cand.start + gap.start() + 1, cand.start + gap.end()]
+            cuts.append(cand.end)
+            pieces = zip(cuts[::2], cuts[1::2], strict=True)
+            out += [replace(cand, start=a, end=b) for a, b in pieces if b - a >= 2]
         elif _written_twice(name):  # a heading run into the text: 昆明卷烟厂昆明卷烟厂
             half = cand.start + cand.length // 2
             out += [replace(cand, end=half), replace(cand, start=half)]
