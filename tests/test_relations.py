@@ -172,6 +172,22 @@ def test_later_clauses_about_the_subject() -> None:
         [("张三", "PERSON"), ("星火科技", "ORG"), ("李四", "PERSON")],
     )
     assert triples(doc) == {("李四", "worksFor", "星火科技|董事长")}
+    # a second clause after a first apposition: the same person
+    doc = make_doc(
+        "蔡西明，星火建筑协会常务副会长，云帆木业有限公司董事长。",
+        [("蔡西明", "PERSON"), ("星火建筑协会", "ORG"), ("云帆木业有限公司", "ORG")],
+    )
+    assert {
+        ("蔡西明", "worksFor", "星火建筑协会|常务副会长"),
+        ("蔡西明", "worksFor", "云帆木业有限公司|董事长"),
+    } <= triples(doc)
+    # … but not when the title there is someone else's
+    doc = make_doc(
+        "张三，星火大学教授，云帆大学校长李四说。",
+        [("张三", "PERSON"), ("星火大学", "ORG"), ("云帆大学", "ORG"), ("李四", "PERSON")],
+    )
+    assert ("张三", "worksFor", "云帆大学|校长") not in triples(doc)
+    assert ("李四", "worksFor", "云帆大学|校长") in triples(doc)
 
 
 def test_anaphoric_organisation() -> None:
@@ -281,6 +297,18 @@ def test_founders() -> None:
             "星胜广告有限公司是一家营销策划公司，创始人李奥先生，创立于2010年。",
             [("星胜广告有限公司", "ORG"), ("李奥", "PERSON")],
             {"李奥"},
+        ),
+        # the founder's own position between 由 and the founder
+        (
+            "星环传媒有限公司由云帆药业集团董事长朱坤先生于2016年创立。",
+            [("星环传媒有限公司", "ORG"), ("云帆药业集团", "ORG"), ("朱坤", "PERSON")],
+            {"朱坤"},
+        ),
+        # the founding date before 由
+        (
+            "星为技术有限公司于1987年由任正为创建于深圳。",
+            [("星为技术有限公司", "ORG"), ("任正为", "PERSON"), ("深圳", "PLACE")],
+            {"任正为"},
         ),
     ],
 )
@@ -432,6 +460,20 @@ def test_founding_dates() -> None:
     assert ("云帆公司", "foundingDate", "1998") in triples(doc)
     doc = make_doc("云帆集团，其前身是成立于1979年的云帆工厂。", [("云帆集团", "ORG")])
     assert by_predicate(doc, "foundingDate") == []
+    # a person's birth after an organisation's founding is no second founding date
+    doc = make_doc(
+        "星评媒成立于2014年，张三诞生于1950年。", [("星评媒", "ORG"), ("张三", "PERSON")]
+    )
+    assert [r.value for r in by_predicate(doc, "foundingDate")] == ["2014"]
+    # the organisations listed before one founding verb
+    doc = make_doc(
+        "1990年，星海证券交易所、云帆证券交易所相继成立。",
+        [("星海证券交易所", "ORG"), ("云帆证券交易所", "ORG")],
+    )
+    assert {(r.subject.text, r.value) for r in by_predicate(doc, "foundingDate")} == {
+        ("星海证券交易所", "1990"),
+        ("云帆证券交易所", "1990"),
+    }
 
 
 @pytest.mark.parametrize(
@@ -462,6 +504,39 @@ def test_founding_dates() -> None:
             "星微软件有限公司是由星野株式会社投资的独资公司，成立于1999年。",
             [("星微软件有限公司", "ORG"), ("星野株式会社", "ORG")],
             "1999",
+        ),
+        # who founded it between the organisation and the date: about the organisation
+        (
+            "星环传媒有限公司由云帆药业集团董事长朱坤先生于2016年创立。",
+            [("星环传媒有限公司", "ORG"), ("云帆药业集团", "ORG"), ("朱坤", "PERSON")],
+            "2016",
+        ),
+        (
+            "星汉创喜工作室是由吕青创立于2012年。",
+            [("星汉创喜工作室", "ORG"), ("吕青", "PERSON")],
+            "2012",
+        ),
+        # a person named in an earlier clause does not make the founding theirs
+        (
+            "星胜广告有限公司是一家营销策划公司，创始人李奥先生，创立于2010年。",
+            [("星胜广告有限公司", "ORG"), ("李奥", "PERSON")],
+            "2010",
+        ),
+        (
+            "星水滴企业发展有限公司是冯光于2015年3月10日注册成立。",
+            [("星水滴企业发展有限公司", "ORG"), ("冯光", "PERSON")],
+            "2015-03-10",
+        ),
+        (
+            "星为技术有限公司于1987年由任正为创建于深圳。",
+            [("星为技术有限公司", "ORG"), ("任正为", "PERSON"), ("深圳", "PLACE")],
+            "1987",
+        ),
+        (
+            "星豪眼镜有限公司于1996-11-11在星州市姑苏区市场监督管理局星州国家历史文化名城保护区"
+            "市场监督管理局登记成立。",
+            [("星豪眼镜有限公司", "ORG")],
+            "1996-11-11",
         ),
     ],
 )

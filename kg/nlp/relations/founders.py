@@ -7,7 +7,8 @@ positions in :mod:`.positions`):
   ORG, 张三和李四共同成立了 ORG (not 张三的父亲创办了 …).
 - ``founder/org-by-person`` (0.85): ORG由张三、李四和王五(于…)创立; ORG是华裔张三创办的;
   ORG（…），是由张三创立的; ORG成立于2005年，由张三创立 (ORG opening the sentence, nothing named
-  before the 由 clause).
+  before the 由 clause); ORG于1987年由张三创建; ORG由星火集团董事长张三创立 (the founder's
+  position before the name).
 - ``founder/person-founded-the-org`` (0.85): 1916年由张謇创办的 ORG.
 - ``founder/topic-person-founded`` (0.7): 余蒨蒨，…导演，…，于2002年创立 ORG (the PERSON opening
   the sentence, no other person before the ORG, nothing named in the founding clause).
@@ -29,6 +30,7 @@ from kg.nlp.relations.base import (
     opens_sentence,
     relation,
 )
+from kg.nlp.relations.lexicon import title_of_gap
 
 _FOUNDED = re.compile(
     r"(?:(?:一手|联合|共同|参与|合伙)?(?:创办|创立|创建|创设|组建)了?|(?:共同|联合|合伙|一起)?成立了?)$"
@@ -81,11 +83,20 @@ def extract_founders(ctx: Context) -> list[Relation]:
             if cursor is None:
                 continue
             people: list[Mention] = []
-            for m in mentions[i + 1 :]:
+            later = mentions[i + 1 :]
+            for m in later:
                 if m.start < cursor:
                     continue
                 if not people and m.label == "PLACE" and _LEAD.match(ctx.text[cursor : m.end]):
                     continue  # 是华裔谢易初…, 由美国药剂师希尔: the place describes the founder
+                if (
+                    not people
+                    and m.label == "ORG"
+                    and _LEAD.match(ctx.text[cursor : m.start])
+                    and _title_before_person(ctx, m, later)
+                ):
+                    cursor = m.end  # 由山东朱氏药业集团董事长朱坤福: the founder's position
+                    continue
                 gap = ctx.text[cursor : m.start]
                 if m.label == "PERSON" and (
                     (not people and _LEAD.match(gap)) or (people and JOIN.match(gap))
@@ -148,7 +159,9 @@ def _topic_person_founded(
 
 
 #: Right after the organisation (an alias bracket may sit between): （是）由 / 是.
-_BY = re.compile(r"(?:[（(][^（()）]{0,30}[)）])?(?:[，,]\s*)?(?:(?:是|最早|最初)?由|是)")
+_BY = re.compile(
+    r"(?:[（(][^（()）]{0,30}[)）])?(?:[，,]\s*)?(?:于[^，。；“”由是]{1,12}?)?(?:(?:是|最早|最初)?由|是)"
+)
 #: A later clause of the sentence the organisation is the topic of: …成立于2005年，由.
 _BY_LATER = re.compile(r"[，,]\s*(?:最早|最初|后)?由")
 
@@ -166,6 +179,14 @@ def _by_clause(
     limit = later[0].start if later else sentence[1]
     clause = _BY_LATER.search(ctx.text, org.end, limit)
     return clause.end() if clause is not None else None
+
+
+def _title_before_person(ctx: Context, org: Mention, later: list[Mention]) -> bool:
+    """``org`` is followed by a title and then the next mention, a PERSON (…集团董事长朱坤福)."""
+    after = [m for m in later if m.start >= org.end]
+    if not after or after[0].label != "PERSON":
+        return False
+    return title_of_gap(ctx.between(org, after[0])) is not None
 
 
 #: Between the founder and the organisation: 先生于1889年创立的.

@@ -22,12 +22,14 @@ Rules (extractor names after ``rule:``):
   only ORG of a sentence saying it makes that class (天兵科技董事长…介绍，企业…从火箭自研…).
 - ``founding/date-cue`` (0.9; 0.8 across a comma): ORG … 成立于/创建于/创办于 DATE, ORG 于 DATE
   成立, 成立于 DATE 的 ORG, 自 DATE 成立以来，ORG; ``founding/date-then-org`` (0.85):
-  DATE，ORG 成立;
+  DATE，ORG 成立 (DATE，ORG、ORG 相继成立: each of the list);
   ``founding/date-verb-org`` (0.75): DATE，张三在上海创办了 ORG. Not when the verb has another
-  object (1999年组建我院教育系). Cues include 创始于/创牌于/起家于, ORG于 DATE 经…批准成立 and
-  ORG在 DATE 正式在…成立; an alias bracket between the ORG and the cue is no break; across a
-  comma the subject is the ORG opening the sentence when one does. The value is ISO ``YYYY``,
-  ``YYYY-MM`` or ``YYYY-MM-DD``.
+  object (1999年组建我院教育系). Cues include 创始于/创牌于/起家于, ORG于 DATE 经…批准成立,
+  ORG于 DATE 由张三创建 and ORG在 DATE 正式在…成立; an alias bracket between the ORG and the cue
+  is no break; ORG (是)由 … 于 DATE 创立 / 创立于 DATE is about that ORG, not an organisation
+  named in the 由 phrase; a PERSON right before the verb makes it no founding (张三诞生于1950年);
+  across a comma the subject is the ORG opening the sentence when one does. The value is ISO
+  ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ _FOUND_BEFORE = re.compile(
     r"(?:于|时间为|时间是|日期为)[：:]?\s*$"
 )
 _FOUND_AFTER = re.compile(
-    r"^\s*(?:正式)?(?:在[^，。；“”]{1,30}?|经[^，。；“”]{1,20}?(?:批准|核准))?"
+    r"^\s*(?:正式)?(?:在[^，。；“”]{1,45}?|经[^，。；“”]{1,20}?(?:批准|核准)|由[^，。；“”]{1,20}?)?"
     r"(?:正式|注册|登记|宣告|挂牌|合并)*"
     r"(?:成立|创立|创建|创办|组建|建立)(?!\d|[一二三四五六七八九十]+周年)"
 )
@@ -78,8 +80,46 @@ _DATE_THEN_ORG = re.compile(
     r"^[，,]?\s*(?:国有企业|民营企业|私营企业|合资企业|外资企业|国企|央企|上市公司)?[“\"]?"
 )
 _ORG_FOUNDED = re.compile(
-    r"^[”\"]?(?:在[^，。；“”]{1,12}?)?(?:正式|宣告|挂牌|注册)*(?:成立|创立|组建)(?!\d)"
+    r"^[”\"]?(?:相继|先后|同时|分别|均)?(?:在[^，。；“”]{1,12}?)?(?:正式|宣告|挂牌|注册)*"
+    r"(?:成立|创立|组建)(?!\d)"
 )
+
+
+def _org_list(ctx: Context, first: Mention) -> list[Mention]:
+    """``first`` and the ORGs listed right after it (、 和 与 及 between)."""
+    listed = [first]
+    while ctx.text[listed[-1].end : listed[-1].end + 1] in ("、", "和", "与", "及"):
+        nxt = ctx.starting_at(listed[-1].end + 1)
+        if nxt is None or nxt.label != "ORG":
+            break
+        listed.append(nxt)
+    return listed
+
+
+#: ORG (（…）)(是)由 …: what follows says who made it (由张三于2016年创立, 是由张三创立于).
+_BY_SOMEONE = re.compile(r"(?:[（(][^（()）]{0,30}[)）])?(?:是|系|则|最早|最初)?由")
+
+
+def _founded_by(ctx: Context, orgs: list[Mention], pos: int) -> Mention | None:
+    """The ORG a 由-phrase ending in the founding date at ``pos`` is about: 山东环创传媒有限公司
+    由山东朱氏药业集团董事长朱坤福先生于2016年创立 → 山东环创传媒有限公司."""
+    for org in reversed([o for o in orgs if o.end <= pos]):
+        by = _BY_SOMEONE.match(ctx.text, org.end)
+        if by is not None:
+            between = ctx.text[by.end() : pos]
+            if not re.search(r"[。；;由]", between) and len(between) <= 40:
+                return org
+    return None
+
+
+def _person_before(ctx: Context, sentence: tuple[int, int], pos: int) -> bool:
+    """A PERSON right before the verb that ends at ``pos`` (张三诞生于1950年): about the person,
+    not the organisation named before (but 上海小水滴…公司是冯玉光于2015年3月10日注册成立)."""
+    before = [m for m in ctx.mentions if sentence[0] <= m.start and m.end <= pos]
+    if not before or before[-1].label != "PERSON":
+        return False
+    gap = ctx.text[before[-1].end : pos]
+    return len(gap) <= 6 and _no_break(gap) and _FOUND_BEFORE.search(gap) is not None
 
 
 def _names_the_subject(ctx: Context, org: Mention, pos: int) -> bool:
@@ -388,11 +428,12 @@ def extract_founding_dates(ctx: Context) -> list[Relation]:
                 org = ctx.starting_at(end + comma.end()) if comma else None
                 if org is None or org.label != "ORG":
                     continue
-                if not _ORG_FOUNDED.match(ctx.text[org.end : s1]):
+                listed = _org_list(ctx, org)  # 1990年，上海证券交易所、深圳证券交易所相继成立
+                if not _ORG_FOUNDED.match(ctx.text[listed[-1].end : s1]):
                     continue
-                out.append(
+                out += [
                     relation(
-                        org,
+                        o,
                         "foundingDate",
                         None,
                         sentence,
@@ -400,9 +441,14 @@ def extract_founding_dates(ctx: Context) -> list[Relation]:
                         0.85,
                         value=date.iso,
                     )
-                )
+                    for o in listed
+                ]
                 continue
             if subject is None:
+                subject = _founded_by(ctx, orgs, start)  # ORG 由张三于2016年创立 / 创立于2012年
+            if subject is None:
+                if _person_before(ctx, sentence, start):
+                    continue  # 张三诞生于1950年: about the person
                 preceding = [
                     o for o in orgs if o.end <= start and _names_the_subject(ctx, o, start)
                 ]

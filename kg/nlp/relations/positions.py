@@ -25,7 +25,8 @@ Rules (extractor names after ``rule:``):
 - ``founder/title`` (0.9): a position whose title is 创始人 / 联合创始人 / 创办人 also gives
   founder.
 - ``position/person-clause-apposition`` (0.75): …，1937年生于广东顺德，ORG 董事长 (the
-  sentence's first mention, a PERSON).
+  sentence's first mention, a PERSON), also after a first position (蔡西杰，…协会常务副会长，
+  ORG 董事长); never a title another person's name follows.
 
 A title with no person next to it gives nothing (据记者了解), and 记者 without an organisation
 name before it neither.
@@ -282,15 +283,17 @@ def _titles_after(
 ) -> list[tuple[Mention, str, str, float]]:
     person = mentions[i]
     j = i + 1
+    out: list[tuple[Mention, str, str, float]] = []
+    k = i + 1
     if j < len(mentions) and mentions[j].label in _EMPLOYERS:
         found = _title_after(ctx, person, mentions[j], sentence)
         if found is not None:
-            return _chain(ctx, mentions, j, found, sentence)[0]
+            out, k = _chain(ctx, mentions, j, found, sentence)
+            k += 1
     if mentions[0] is not person:
-        return []
-    # later clauses about the sentence's first mention, a person: …，现任 ORG 董事长
-    out: list[tuple[Mention, str, str, float]] = []
-    k = i + 1
+        return out
+    # later clauses about the sentence's first mention, a person: …，现任 ORG 董事长 (also after
+    # a first position: 蔡西杰，…协会常务副会长，…有限公司董事长)
     while k < len(mentions):
         m = mentions[k]
         if m.label == "PERSON":
