@@ -325,6 +325,8 @@ def test_titles_repair_entities(nlp: Language, text: str, model: Ents, expected:
         ("星河动力总经理认为，火箭将复用。", [("星河动力", "ORG")]),  # no surname
         ("星河动力总经理王伟说，", [("星河动力", "ORG"), ("王伟", "PERSON")]),  # already a person
         ("星海大学党委召开会议。", [("星海大学党委", "ORG")]),  # no title after the body
+        ("星海出版署负责人强调指出，", [("星海出版署", "ORG")]),  # a speech verb, not 强 + name
+        ("星海出版署负责人介绍说，", [("星海出版署", "ORG")]),
     ],
 )
 def test_titles_leave_entities_alone(nlp: Language, text: str, model: Ents) -> None:
@@ -385,6 +387,13 @@ def test_company_names_with_brackets(nlp: Language, text: str, model: Ents, expe
             [("星辉超市", "ORG"), ("张轩", "PERSON"), ("李忠", "PERSON")],
         ),
         ("张帆董事长表示满意。", [("张帆", "PERSON")], [("张帆", "PERSON")]),
+        # an acronym before a title a person holds is an organisation
+        (
+            "副部长李星、ＰＡＴＡ主席拉特纳出席。",
+            [("李星", "PERSON"), ("ＰＡＴＡ", "PERSON"), ("拉特纳", "PERSON")],
+            [("李星", "PERSON"), ("ＰＡＴＡ", "ORG"), ("拉特纳", "PERSON")],
+        ),
+        ("LULU主席表示满意。", [("LULU", "PERSON")], [("LULU", "PERSON")]),
     ],
 )
 def test_founded_names_are_orgs(nlp: Language, text: str, model: Ents, expected: Ents) -> None:

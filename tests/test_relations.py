@@ -385,6 +385,12 @@ def test_parent_organizations() -> None:
         [("清华大学计算机系", "ORG"), ("电子系", "ORG")],
     )
     assert ("电子系", "parentOrganization", "清华大学") in triples(doc)
+    # a list of other bodies' branches does not share the first one's parent
+    doc = make_doc(
+        "星洲协会南加中心、美中友协美西分会等团体设宴。",
+        [("星洲协会南加中心", "ORG"), ("美中友协美西分会", "ORG")],
+    )
+    assert ("美中友协美西分会", "parentOrganization", "星洲协会") not in triples(doc)
     doc = make_doc(
         "国家航天局下属的探月中心负责任务。", [("国家航天局", "ORG"), ("探月中心", "ORG")]
     )

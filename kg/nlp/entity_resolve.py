@@ -265,9 +265,10 @@ def repair_orgs(
 #: A job title by composition (副科长, 首席市场官, 董事长兼总裁), see :mod:`.relations.lexicon`.
 _TITLE = re.compile(TITLE_PATTERN)
 #: What may follow a name written right after a title (副科长祝贺介绍, 首席市场官王其鑫表示).
-_AFTER_NAME = re.compile(
-    r"$|[，,。、；;：:（(“”！？!?\s]|(?:说|称|表示|介绍|指出|认为|强调|透露|告诉|坦言|解释|谈到)"
-)
+_SPEECH_VERBS = "说|称|表示|介绍|指出|认为|强调|透露|告诉|坦言|解释|谈到"
+_AFTER_NAME = re.compile(r"$|[，,。、；;：:（(“”！？!?\s]|(?:" + _SPEECH_VERBS + ")")
+#: A speech verb after a title is no name, though its first character is a surname (负责人强调指出).
+_SPEECH_VERB = re.compile(r"(?:" + _SPEECH_VERBS + ")")
 _PLACE_END = re.compile(r"[省市县区州国镇乡村]$")
 #: A party or union body written into an ORG before its title (…公司党委书记): not the name.
 _BODY_BEFORE_TITLE = re.compile(r"(?:党委|党组|党支部|党总支|纪委|团委|工会|董事局|董事会|监事会)$")
@@ -331,10 +332,12 @@ def founded_orgs(
 ) -> list[Candidate]:
     """Relabel model PLACE/PERSON spans an organisation-founding cue marks as ORG, and model
     PERSON spans a company word (新秀丽旗下, 阿迪达斯品牌, 星火公司), a founding date (金评媒成立于
-    2014年) or a company title another person holds (永辉超市董事长张轩松) follows; a PERSON span
-    an industry noun follows becomes an ORG that includes it (龙源电力)."""
+    2014年) or a company title another person holds (永辉超市董事长张轩松) follows, and acronyms
+    before any title a person holds (ＰＡＴＡ主席拉特纳帕拉); a PERSON span an industry noun
+    follows becomes an ORG that includes it (龙源电力)."""
     candidates = list(candidates)
     people = {c.start for c in candidates if c.label == "PERSON"}
+    title_ends = dict(titles)
     out: list[Candidate] = []
     for cand in candidates:
         if cand.rule == MODEL_RULE and cand.label in ("PLACE", "PERSON"):
@@ -345,6 +348,10 @@ def founded_orgs(
                 _COMPANY_AFTER.match(text, cand.end)
                 or _ORG_FOUNDED_ON.match(text, cand.end)
                 or _holds_company_title(text, cand.end, people)
+                or (
+                    _ACRONYM.fullmatch(text, cand.start, cand.end) is not None
+                    and title_ends.get(cand.end) in people
+                )
             )
             industry = _INDUSTRY_AFTER.match(text, cand.end) if cand.label == "PERSON" else None
             if industry is not None and not any(  # 王明 + 电力工程师: a title follows
@@ -355,6 +362,11 @@ def founded_orgs(
                 cand = replace(cand, label="ORG")
         out.append(cand)
     return out
+
+
+#: An acronym the model took for a person (ＰＡＴＡ主席拉特纳帕拉): an ORG when a title held by a
+#: person follows it.
+_ACRONYM = re.compile(r"[A-ZＡ-Ｚ]{2,8}")
 
 
 def _holds_company_title(text: str, pos: int, people: set[int]) -> bool:
@@ -426,6 +438,7 @@ def title_people(
             if (
                 len(name) == size
                 and all(_is_cjk(ch) and ch not in STOP_CHARS for ch in name[1:])
+                and not _SPEECH_VERB.match(name)
                 and _AFTER_NAME.match(text, end + size)
                 and not covered(end, end + size)
                 and not in_title(end, end + size)

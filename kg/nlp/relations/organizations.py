@@ -6,7 +6,8 @@ Rules (extractor names after ``rule:``):
 - ``parent/nested-name`` (0.85): one name holding its parent (北京大学法学院 → 北京大学,
   复旦大学附属华山医院 → 复旦大学); the parent is a mention inside the child's span, not in
   ``doc.ents``. Chains are split one level at a time.
-- ``parent/list-shared`` (0.7): 北京大学人工智能研究院、集成电路学院 → 集成电路学院 → 北京大学.
+- ``parent/list-shared`` (0.7): 北京大学人工智能研究院、集成电路学院 → 集成电路学院 → 北京大学
+  (units of the same kind: not 亚洲协会南加中心、美中友协美西分会).
 - ``location/headquarters`` (0.9; 0.85 across a comma): ORG … 总部位于/设在 PLACE. Across a
   comma the subject is the ORG opening the sentence when there is one (not an ORG named in
   between: X公司是由Y株式会社投资的…，位于 PLACE → X公司).
@@ -182,13 +183,14 @@ def _shared_parent(
     ctx: Context, orgs: list[Mention], parent: Mention, sentence: tuple[int, int]
 ) -> list[Relation]:
     out: list[Relation] = []
+    kind = orgs[0].text[-1]  # 院 of 人工智能研究院: the units listed are of the same kind
     for prev, org in itertools.pairwise(orgs):
         if ctx.between(prev, org) != "、":
             break
         if split_parent(org.text) is not None or not ends_with_subunit_head(org.text):
             break
-        if len(org.text) > 10:
-            break
+        if len(org.text) > 10 or org.text[-1] != kind:
+            break  # 亚洲协会南加中心、美中友协美西分会: another body's branch
         out.append(relation(org, "parentOrganization", parent, sentence, "parent/list-shared", 0.7))
     return out
 
