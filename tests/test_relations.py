@@ -426,6 +426,14 @@ def test_manufacturer_location_places_projects() -> None:
     assert by_predicate(doc, "containedInPlace") == []
     doc = make_doc("记者北京上海报道。", [("北京", "PLACE"), ("上海", "PLACE")])
     assert by_predicate(doc, "containedInPlace") == []
+    # no city holds a country, an ocean, a strait or a long river
+    for text, ents in [
+        ("北京中华人民共和国主席致电。", [("北京", "PLACE"), ("中华人民共和国", "PLACE")]),
+        ("墨西哥太平洋沿岸风景好。", [("墨西哥", "PLACE"), ("太平洋", "PLACE")]),
+        ("促进台湾海峡两岸交流。", [("台湾", "PLACE"), ("海峡两岸", "PLACE")]),
+        ("万州长江二桥上车辆多。", [("万州", "PLACE"), ("长江", "PLACE")]),
+    ]:
+        assert by_predicate(make_doc(text, ents), "containedInPlace") == [], text
     doc = make_doc("阿联酋迪拜举办展会。", [("阿联酋", "PLACE"), ("迪拜", "PLACE")])
     assert ("迪拜", "containedInPlace", "阿联酋") in triples(doc)
     doc = make_doc("浙江省杭州市发布新规。", [("浙江省杭州市", "PLACE")])

@@ -62,12 +62,15 @@ COUNTRIES: frozenset[str] = frozenset(
 #: How the name of a larger place ends (省, 市, 州 …).
 _LARGER_PLACE_END = re.compile(r"(?:国|省|市|州|县|区|自治区|特别行政区|岛|邦)$")
 _STREET_END = re.compile(r"(?:路|街|道|巷|桥|门|沟|山|河|湖|城)$")
+#: What no city or region holds: a country (北京 | 中华人民共和国主席, a dateline), an ocean, a
+#: strait, a long river (万州 | 长江二桥, 墨西哥 | 太平洋沿岸, 台湾 | 海峡两岸).
+_NEVER_INSIDE = re.compile(r"(?:共和国|王国|联邦|洋|海峡|两岸|长江|黄河)$")
 
 
 def is_larger_place(name: str, inner: str = "") -> bool:
     """``name`` can hold the place ``inner`` written right after it (阿联酋 | 阿布扎比); two
     provinces or cities side by side (北京上海) are peers, not one inside the other."""
-    if _STREET_END.search(name):
+    if _STREET_END.search(name) or _NEVER_INSIDE.search(inner):
         return False
     if inner and name not in COUNTRIES and (inner in PLACE_PREFIXES or inner in COUNTRIES):
         return False

@@ -4,7 +4,9 @@ Rules (extractor names after ``rule:``):
 
 - ``place/capital`` (0.95): PLACE + 首都/省会/首府 + PLACE (尼日利亚首都阿布贾).
 - ``place/adjacent`` (0.8): two places written together, the first a country, province, large
-  city or a name ending in 国/省/市/州/县/区 (阿联酋阿布扎比); not streets (新闸路石门路).
+  city or a name ending in 国/省/市/州/县/区 (阿联酋阿布扎比); not streets (新闸路石门路), and
+  never a country, an ocean, a strait or a long river inside it (北京中华人民共和国主席,
+  台湾海峡两岸).
 - ``place/admin-name`` (0.85): one mention holding provinces/cities/districts (广东省江门市 →
   江门市 in 广东省); the parts are mentions inside the span.
 - ``project/adjacent`` (0.8): PROJECT + [的] + PROJECT (天问二号 | VLBI测轨分系统).
