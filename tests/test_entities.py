@@ -486,6 +486,15 @@ def test_one_character_people_are_dropped(nlp: Language) -> None:
 
 
 @pytest.mark.parametrize(
+    ("name", "kept"), [("郑重地", False), ("认真地", False), ("张大地", True), ("李天地", True)]
+)
+def test_adverbs_of_manner_are_no_people(nlp: Language, name: str, kept: bool) -> None:
+    assert run(nlp, f"院长，{name}说道：“好。”", [(name, "PERSON")]) == (
+        [(name, "PERSON")] if kept else []
+    )
+
+
+@pytest.mark.parametrize(
     ("text", "span", "expected"),
     [
         ("“二线口岸”(货运)集中查验场(简称", "货运)集中查验场", "集中查验场"),

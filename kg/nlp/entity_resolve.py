@@ -17,7 +17,8 @@
   法学; a space between Han characters: 三一重工   三一集团有限公司, 邓中翰 王小丫); a Latin
   PERSON with an institution word (University of …) is an ORG; a model ORG stopping before its
   subsystem takes it in (天问二号VLBI + 测轨分系统); an ORG that is only a
-  generic noun (公司, 该集团), a one-character PERSON or one starting with a symbol (&CEO) and a
+  generic noun (公司, 该集团), a one-character PERSON, one starting with a symbol (&CEO) or an
+  adverb of manner (郑重地说道) and a
   PLACE ending in 市场/市值/市民 are dropped; an ORG running into 总部 (…有限公司总部位于) ends
   before it; a PLACE or PERSON that was founded (…创立的曼秀雷敦), has a founder
   (阿迪达斯的创始人) or is followed by a company word is an ORG (龙源 + 电力 → the ORG 龙源电力),
@@ -165,6 +166,25 @@ def _word_freq() -> dict[str, int]:
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
     return dict(jieba.dt.FREQ)
+
+
+@functools.cache
+def _word_tags() -> dict[str, str]:
+    """jieba's dictionary part-of-speech tags (loaded once, on the first name ending in 地)."""
+    import jieba
+
+    with jieba.get_dict_file() as lines:
+        rows = (line.decode("utf-8").split() for line in lines)
+        return {row[0]: row[2] for row in rows if len(row) == 3}
+
+
+#: Tags of words that make an adverb of manner with 地 (郑重地说道): adjectives, adverbs.
+_MANNER_TAGS = frozenset({"a", "ad", "an", "b", "d", "z", "i", "l"})
+
+
+def _is_manner_adverb(name: str) -> bool:
+    """郑重地, 认真地: an adjective or adverb + 地, not a name (张大地: 张大 is a name)."""
+    return len(name) >= 3 and name.endswith("地") and _word_tags().get(name[:-1]) in _MANNER_TAGS
 
 
 def _splits_words(text: str, start: int, end: int) -> bool:
@@ -859,13 +879,14 @@ def repair_model_spans(
 
 
 def _not_a_name(text: str, cand: Candidate) -> bool:
-    """A generic ORG noun (该公司), a one-character PERSON (江 of 江主席: no one to link) or one
-    starting with a symbol (&CEO of 创始人&CEO), or a PLACE that the 市 of a city name misled
-    (具身智能市场)."""
+    """A generic ORG noun (该公司), a one-character PERSON (江 of 江主席: no one to link), one
+    starting with a symbol (&CEO of 创始人&CEO) or an adverb of manner (郑重地说道), or a PLACE
+    that the 市 of a city name misled (具身智能市场)."""
     if cand.label == "ORG":
         return is_generic_org(text[cand.start : cand.end])
     if cand.label == "PERSON":
-        return cand.length < 2 or not text[cand.start].isalnum()
+        name = text[cand.start : cand.end]
+        return cand.length < 2 or not name[0].isalnum() or _is_manner_adverb(name)
     if cand.label == "PLACE":
         return _NOT_PLACE_END.search(text, cand.start, cand.end) is not None
     return False
