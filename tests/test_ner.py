@@ -337,6 +337,7 @@ def test_training_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
         {
             "training.max_steps": 2,
             "training.eval_every": 1,
+            "training.ema_decay": 0.9,
             "training.batch_size": 4,
             "model.hidden": 8,
             "model.char_dim": 8,
@@ -352,6 +353,8 @@ def test_training_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
     trained = train_ner(config, out, corpora_dir=corpora, cache_dir=tmp_path / "cache")
     assert {p.name for p in out.iterdir()} >= {"config.json", "vocab.json", "weights.pt"}
     assert len(trained.meta["evaluations"]) == 2
+    assert all("averaged_dev_f1" in e for e in trained.meta["evaluations"])
+    assert isinstance(trained.meta["best_averaged"], bool)
     assert trained.net.cfg.hidden == 8
     report = evaluate_ner("msra:test", model_dir=out, corpora_dir=corpora)
     assert set(report.types) == {"PERSON", "ORG", "PLACE"}
@@ -378,3 +381,19 @@ def test_embedding_pretraining_is_cached(tmp_path: Path) -> None:
     assert len(list(tmp_path.glob("w2v-char-*.npz"))) == 1
     again = pretrain(seqs, settings, tmp_path)
     assert all((first[k] == again[k]).all() for k in first)
+
+
+def test_weight_average_follows_the_weights_and_swaps_back() -> None:
+    from kg.train.ner import WeightAverage
+
+    net = torch.nn.Linear(2, 1, bias=False)
+    with torch.no_grad():
+        net.weight.fill_(1.0)
+    average = WeightAverage(net, 0.5)
+    with torch.no_grad():
+        net.weight.fill_(3.0)
+    average.update(net)  # 0.5 * 1 + 0.5 * 3
+    with average.swapped_in(net):
+        assert torch.allclose(net.weight, torch.full((1, 2), 2.0))
+    assert torch.allclose(net.weight, torch.full((1, 2), 3.0))
+    assert not WeightAverage(net, 0.0).enabled

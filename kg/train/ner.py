@@ -8,12 +8,13 @@ directory. Everything is seeded; the config file is the single source of setting
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import logging
 import random
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -342,6 +343,7 @@ def train_ner(
     eval_every = int(tr.get("eval_every") or 0) or steps_per_epoch
     deadline = time.monotonic() + float(tr["max_minutes"]) * 60
     best_score, best_state = -1.0, copy.deepcopy(net.state_dict())
+    average = WeightAverage(net, float(tr.get("ema_decay") or 0.0))
     step, total, started = 0, 0.0, time.monotonic()
     bar = tqdm(total=max_steps, desc="training", unit="batch", mininterval=10)
     while step < max_steps:
@@ -353,6 +355,7 @@ def train_ner(
             torch.nn.utils.clip_grad_norm_(params, float(tr["grad_clip"]))
             optimizer.step()
             scheduler.step()
+            average.update(net)
             total += loss.item()
             step += 1
             bar.update(1)
@@ -368,6 +371,16 @@ def train_ner(
                     "seconds": round(time.monotonic() - started),
                     "dev_f1": scores,
                 }
+                if average.enabled:  # the averaged weights compete with the current ones
+                    with average.swapped_in(net):
+                        averaged = {
+                            n: evaluate_model(model, sents).micro_f1 for n, sents in dev.items()
+                        }
+                        record["averaged_dev_f1"] = averaged
+                        averaged_score = sum(averaged.values()) / max(1, len(averaged))
+                        if averaged_score > max(score, best_score):
+                            best_score, best_state = averaged_score, copy.deepcopy(net.state_dict())
+                            meta["best_step"], meta["best_averaged"] = step, True
                 total = 0.0
                 meta["evaluations"].append(record)
                 log.info("evaluation: %s", record)
@@ -375,7 +388,7 @@ def train_ner(
                     on_eval(record)
                 if score > best_score:
                     best_score, best_state = score, copy.deepcopy(net.state_dict())
-                    meta["best_step"] = step
+                    meta["best_step"], meta["best_averaged"] = step, False
             if step >= max_steps or out_of_time:
                 break
         if time.monotonic() > deadline:
@@ -387,6 +400,40 @@ def train_ner(
     net.eval()
     model.save(output)
     return NerModel.load(output)
+
+
+class WeightAverage:
+    """An exponential moving average of a network's weights (Polyak averaging): with ``decay``
+    0.998 it averages over the last ~500 steps, which often scores above the last weights. A
+    ``decay`` of 0 disables it."""
+
+    def __init__(self, net: torch.nn.Module, decay: float) -> None:
+        self.decay = decay
+        self.state = copy.deepcopy(net.state_dict()) if decay > 0 else {}
+
+    @property
+    def enabled(self) -> bool:
+        return self.decay > 0
+
+    @torch.no_grad()
+    def update(self, net: torch.nn.Module) -> None:
+        for name, value in net.state_dict().items():
+            if name not in self.state:
+                continue
+            if value.dtype.is_floating_point:
+                self.state[name].mul_(self.decay).add_(value, alpha=1.0 - self.decay)
+            else:
+                self.state[name].copy_(value)
+
+    @contextlib.contextmanager
+    def swapped_in(self, net: torch.nn.Module) -> Iterator[None]:
+        """``net`` holds the averaged weights inside the block, its own weights again after."""
+        own = copy.deepcopy(net.state_dict())
+        net.load_state_dict(self.state)
+        try:
+            yield
+        finally:
+            net.load_state_dict(own)
 
 
 def _plain(value: Any) -> Any:
