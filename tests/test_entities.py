@@ -307,6 +307,11 @@ def test_org_not_extended_into_title(nlp: Language) -> None:
             [("星海网络公司董事局", "ORG"), ("王五", "PERSON")],
             [("星海网络公司", "ORG"), ("王五", "PERSON")],
         ),
+        (  # a qualifier of the title (原 = former) is no part of the name
+            "星丰银行原党委书记、董事长蔡华被调查。",
+            [("星丰银行原党委", "ORG"), ("蔡华", "PERSON")],
+            [("星丰银行", "ORG"), ("蔡华", "PERSON")],
+        ),
         (  # the model stops before the party body: no org suffix rule extends over it
             "星海出版集团股份有限公司党支部书记、董事长赵六出席。",
             [("星海出版集团股份有限公司", "ORG"), ("赵六", "PERSON")],
@@ -504,6 +509,8 @@ def test_adverbs_of_manner_are_no_people(nlp: Language, name: str, kept: bool) -
         ("发表于《自然》杂志", "《自然》", "《自然》"),
         ("见《自然", "《自然", "自然"),
         ("甲)乙", "甲)乙", None),
+        ("部落、“优游吧斯”董事长", "优游吧斯”", "优游吧斯"),
+        ("甲乙)", "甲乙)", "甲乙"),
     ],
 )
 def test_names_hold_only_whole_bracket_pairs(text: str, span: str, expected: str | None) -> None:
@@ -626,6 +633,11 @@ def test_a_founding_date_names_an_organisation(nlp: Language, text: str, expecte
          [("星火公司", "ORG"), ("李林芝", "PERSON")]),
         ("对公司时任董事长李林芝通报。", [("李林芝", "PERSON")], [("李林芝", "PERSON")]),
         ("掌趣科技董事长表示。", [], []),
+        # a pronoun may open a long company name, never a short one
+        ("9月，我爱星家控股集团董事长谢勇发信。", [("谢勇", "PERSON")],
+         [("我爱星家控股集团", "ORG"), ("谢勇", "PERSON")]),
+        ("这家公司董事长谢勇发信。", [("谢勇", "PERSON")], [("谢勇", "PERSON")]),
+        ("他们集团董事长谢勇发信。", [("谢勇", "PERSON")], [("谢勇", "PERSON")]),
     ],
 )  # fmt: skip
 def test_the_name_before_a_held_title_is_an_organisation(

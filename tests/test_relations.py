@@ -155,6 +155,13 @@ def test_title_after_name_and_appointment() -> None:
     assert ("赵六", "worksFor", "南方电网|董事长") in triples(doc)
 
 
+def test_quoted_organisation_before_a_title() -> None:
+    doc = make_doc(
+        "阿里山部落、“优游吧斯”董事长郑虞坪说。", [("优游吧斯", "ORG"), ("郑虞坪", "PERSON")]
+    )
+    assert ("郑虞坪", "worksFor", "优游吧斯|董事长") in triples(doc)
+
+
 def test_later_clauses_about_the_subject() -> None:
     doc = make_doc(
         "梁伟，1965年生于广东，现任星火科技党委书记、董事长兼总裁。",

@@ -290,6 +290,8 @@ _AFTER_NAME = re.compile(r"$|[，,。、；;：:（(“”！？!?\s]|(?:" + _SP
 #: A speech verb after a title is no name, though its first character is a surname (负责人强调指出).
 _SPEECH_VERB = re.compile(r"(?:" + _SPEECH_VERBS + ")")
 _PLACE_END = re.compile(r"[省市县区州国镇乡村]$")
+#: A qualifier of the title run into the ORG before it, after an org suffix (恒丰银行原 | 党委书记).
+_MODIFIER_BEFORE_TITLE = re.compile(r"(?<=[行司团院所局厂会部社])(?:原|前|时任|现任|新任|首任)$")
 #: A party or union body written into an ORG before its title (…公司党委书记): not the name.
 _BODY_BEFORE_TITLE = re.compile(r"(?:党委|党组|党支部|党总支|纪委|团委|工会|董事局|董事会|监事会)$")
 
@@ -417,14 +419,18 @@ def trim_before_titles(
     """Cut a model span where a job title begins inside it and runs past its end, so the title
     stays whole (宇树科技首席市场 | 官 → 宇树科技 | 首席市场官); a PLACE left with a name that
     does not end like a place becomes an ORG (a company, by the title after it). An ORG that
-    ends with a party body right before a title loses it (…集团公司党委 | 书记 → …集团公司)."""
+    ends with a party body or a qualifier right before a title loses it (…集团公司党委 | 书记 →
+    …集团公司, 恒丰银行原 | 党委书记 → 恒丰银行)."""
     out: list[Candidate] = []
     for cand in candidates:
         if cand.rule == MODEL_RULE and cand.label != "PERSON":
             cut = min((s for s, e in titles if cand.start + 2 <= s < cand.end <= e), default=None)
             if cut is None and cand.label == "ORG" and any(s == cand.end for s, _ in titles):
                 body = _BODY_BEFORE_TITLE.search(text, cand.start, cand.end)
-                cut = body.start() if body and body.start() - cand.start >= 2 else None
+                at = body.start() if body else cand.end
+                modifier = _MODIFIER_BEFORE_TITLE.search(text, cand.start, at)
+                at = modifier.start() if modifier else at
+                cut = at if at != cand.end and at - cand.start >= 2 else None
             if cut is not None:
                 name = text[cand.start : cut]
                 label = cand.label
@@ -563,7 +569,9 @@ _FOUNDED_BEFORE_NAME = re.compile(
 #: No organisation's name: pronouns, demonstratives and groups of people (他们成立于…,
 #: 这里…董事长), clauses (…解散了).
 _NOT_CUED_NAME = re.compile(
-    r"^(?:他|她|它|我|你|您|咱|这|那|此|该|本报|有关|大家|人们|双方|两人|两家|三家|各方)"
+    # a pronoun or demonstrative, unless it opens a long company name (我爱我家控股集团)
+    r"^(?:(?:他|她|它|我|你|您|咱|这|那|此|该)(?![^，。]{3,}(?:集团|公司|银行)$)"
+    r"|本报|有关|大家|人们|双方|两人|两家|三家|各方)"
     rf"|[{''.join(sorted(STOP_CHARS - set('的')))}]"  # function words, but 美的集团 keeps 的
 )
 
@@ -685,8 +693,9 @@ _CLOSERS = {close: open_ for open_, close in _PAIRS.items()}
 
 def balance_brackets(text: str, cand: Candidate) -> Candidate | None:
     """``cand`` without an unmatched bracket: the name starts after an unmatched closing one
-    (“二线口岸”(货运)集中查验场 → 集中查验场) or a leading opening one, and ends before any other
-    unmatched opening one; ``None`` when fewer than two characters are left."""
+    (“二线口岸”(货运)集中查验场 → 集中查验场) or a leading opening one, ends before an unmatched
+    closing one that ends it (“优游吧斯” → 优游吧斯) and before any other unmatched opening one;
+    ``None`` when fewer than two characters are left."""
     start, end = cand.start, cand.end
     opened: list[int] = []
     for i in range(cand.start, cand.end):
@@ -696,6 +705,8 @@ def balance_brackets(text: str, cand: Candidate) -> Candidate | None:
         elif char in _CLOSERS:
             if opened and text[opened[-1]] == _CLOSERS[char]:
                 opened.pop()
+            elif i == cand.end - 1 and i > start:
+                end = i  # the name's closing quote: its opening one is before the span
             else:
                 start, opened = i + 1, []
     if opened and opened[0] == start:  # “二线口岸 → 二线口岸

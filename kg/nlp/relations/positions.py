@@ -79,8 +79,9 @@ _CLAUSE_APPOINTED = re.compile(
 #: A clause that is only ORG + title: 梁庆德，1937年生于广东顺德，广东格兰仕集团有限公司董事长.
 _CLAUSE_BARE = re.compile(r"[，,；;]\s*$")
 #: Between an organisation and its title: an alias bracket (（以下简称“瑞福公司”）) may sit there,
-#: or only its end when the organisation is the alias inside it (简称“瑞福公司”）董事长).
-_GAP_BRACKET = re.compile(r"^(?:[（(][^）)]{0,30}[）)]|[”\"’」』]?[）)])")
+#: or only its end when the organisation is the alias inside it (简称“瑞福公司”）董事长), or the
+#: closing quote of a quoted name (“优游吧斯”董事长).
+_GAP_BRACKET = re.compile(r"^(?:[（(][^）)]{0,30}[）)]|[”\"’」』]?[）)]|[”’」』](?=[^”’」』]))")
 _APPOSITION = re.compile(r"^(?:[，,（(]\s*(?:现任|现为|系|为|是)?|是|系|现为|\s+)$")
 
 
