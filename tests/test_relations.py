@@ -13,7 +13,7 @@ from spacy.vocab import Vocab
 from kg.nlp.records import Relation
 from kg.nlp.relations import Context, RelationExtractor, extract_quotes, extract_relations
 from kg.nlp.relations.dates import find_dates, parse_date
-from kg.nlp.relations.lexicon import split_parent, title_at_end, title_of_gap
+from kg.nlp.relations.lexicon import split_parent, split_titles, title_at_end, title_of_gap
 from kg.nlp.sentences import Sentencizer
 from kg.nlp.tokenizer import CharTokenizer
 
@@ -767,6 +767,31 @@ def test_lexicon() -> None:
     assert match is not None and match.text == "销售与服务总裁" and match.has_unit
     assert title_of_gap("在会上说") is None
     assert title_of_gap("和团队研究员") is None
+
+
+@pytest.mark.parametrize(
+    ("title", "parts"),
+    [
+        ("董事长兼总裁", ["董事长", "总裁"]),
+        ("创始人总经理", ["创始人", "总经理"]),  # written side by side
+        ("联合创始人、CEO", ["联合创始人", "CEO"]),
+        ("常务副总裁", ["常务副总裁"]),
+        ("企业管理和核查科副科长", ["副科长"]),
+    ],
+)
+def test_split_titles(title: str, parts: list[str]) -> None:
+    assert split_titles(title) == parts
+
+
+def test_title_after_an_alias_bracket() -> None:
+    doc = make_doc(
+        "孙庆龙，星盛电子商务有限公司（简称“星盛电商”）创始人总经理，互联网老兵。",
+        [("孙庆龙", "PERSON"), ("星盛电子商务有限公司", "ORG"), ("星盛电商", "ORG")],
+    )
+    assert {
+        ("孙庆龙", "worksFor", "星盛电子商务有限公司|创始人总经理"),
+        ("星盛电子商务有限公司", "founder", "孙庆龙"),
+    } <= triples(doc)
 
 
 def test_factory_in_blank_pipeline() -> None:

@@ -152,6 +152,7 @@ _ONE_TITLE = _MOD + _CORE
 TITLE_PATTERN = f"{_ONE_TITLE}(?:(?:兼|、|及|和|/|&)?{_ONE_TITLE})*"
 _TITLE_AT_END = re.compile(f"(?:{TITLE_PATTERN})$")
 _TITLE_FULL = re.compile(f"(?:{TITLE_PATTERN})")
+_ONE_TITLE_RE = re.compile(_ONE_TITLE)
 
 #: Words before a title that say when, not what (时任董事长 → 董事长).
 _TENSE_PREFIX = re.compile(r"^(?:的|时任|现任|原任|原|前任|前|新任|首任|曾任|现为|时为)+")
@@ -222,13 +223,14 @@ def title_of_gap(gap: str, extra_title: str | None = None) -> TitleMatch | None:
 
 
 def split_titles(title: str) -> list[str]:
-    """The single titles in ``董事长兼总裁`` → ``["董事长", "总裁"]`` (units dropped)."""
+    """The single titles in ``董事长兼总裁`` → ``["董事长", "总裁"]``, also when written side by
+    side (``创始人总经理`` → ``["创始人", "总经理"]``); units dropped."""
     parts = re.split(r"兼|、|及|和|/|&", title)
     out: list[str] = []
     for part in parts:
         core = title_at_end(part)
         if core:
-            out.append(core)
+            out += [m.group() for m in _ONE_TITLE_RE.finditer(core)]
     return out
 
 

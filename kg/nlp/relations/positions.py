@@ -82,6 +82,8 @@ _CLAUSE_BARE = re.compile(r"[，,；;]\s*$")
 #: or only its end when the organisation is the alias inside it (简称“瑞福公司”）董事长), or the
 #: closing quote of a quoted name (“优游吧斯”董事长).
 _GAP_BRACKET = re.compile(r"^(?:[（(][^）)]{0,30}[）)]|[”\"’」』]?[）)]|[”’」』](?=[^”’」』]))")
+#: An alias or note bracket right after an organisation's name.
+_ALIAS_BRACKET = re.compile(r"[（(][^（()）]{1,30}[）)]")
 _APPOSITION = re.compile(r"^(?:[，,（(]\s*(?:现任|现为|系|为|是)?|是|系|现为|\s+)$")
 
 
@@ -361,8 +363,10 @@ def _title_after(
 def _title_tail(
     ctx: Context, org: Mention, sentence: tuple[int, int], extractor: str, conf: float
 ) -> tuple[str, str, float, int] | None:
-    """The title right after ``org`` up to the clause end (or 、 before another organisation)."""
-    end = org.end
+    """The title right after ``org`` (and its alias bracket: …有限公司（简称“远盛电商”）创始人)
+    up to the clause end (or 、 before another organisation)."""
+    bracket = _ALIAS_BRACKET.match(ctx.text, org.end)
+    begin = end = bracket.end() if bracket else org.end
     limit = sentence[1]
     while end < limit and ctx.text[end] not in CLAUSE_END + "）)" and ctx.starting_at(end) is None:
         if ctx.text[end] == "、" and ctx.starting_at(end + 1) is not None:
@@ -371,7 +375,7 @@ def _title_tail(
     following = ctx.starting_at(end)
     if following is not None and following.label == "PERSON":
         return None  # ORG 董事长 PERSON: the title is that person's
-    tail = ctx.text[org.end : end]
+    tail = ctx.text[begin:end]
     for suffix in ("一职", "职务", "职位", "等职", "等职务"):
         if tail.endswith(suffix):
             tail = tail[: -len(suffix)]
