@@ -422,6 +422,29 @@ def test_orgs_named_like_projects(nlp: Language, text: str, model: Ents, expecte
     assert run(nlp, text, model) == [(model[0][0], expected)]
 
 
+@pytest.mark.parametrize(
+    ("text", "model", "expected"),
+    [
+        # a numbered name and its class noun: the name, labelled by the noun
+        ("星娥六号探测器将发射。", [("星娥六号探测器", "ORG")], [("星娥六号", "PROJECT")]),
+        ("星龙三号火箭首飞。", [("星龙三号火箭", "ORG")], [("星龙三号", "PRODUCT")]),
+        ("星海三号公司成立。", [("星海三号公司", "ORG")], [("星海三号公司", "ORG")]),
+    ],
+)
+def test_a_model_org_that_is_a_numbered_name(
+    nlp: Language, text: str, model: Ents, expected: Ents
+) -> None:
+    assert run(nlp, text, model) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"), [("量子反常霍尔效应的研究", False), ("摩尔定律失效", False), ("霍尔说", True)]
+)
+def test_names_in_scientific_terms_are_no_people(nlp: Language, text: str, kept: bool) -> None:
+    name = "霍尔" if "霍尔" in text else "摩尔"
+    assert run(nlp, text, [(name, "PERSON")]) == ([(name, "PERSON")] if kept else [])
+
+
 def test_a_model_org_takes_in_its_subsystem(nlp: Language) -> None:
     text = "星河五号VLBI测轨分系统总师王明说。"
     model = [("星河五号VLBI", "ORG"), ("王明", "PERSON")]

@@ -62,6 +62,7 @@ from kg.nlp.patterns import (
     find_candidates,
     is_project_name,
     label_before,
+    numbered_names,
     words,
 )
 from kg.nlp.relations.lexicon import TITLE_PATTERN
@@ -178,6 +179,8 @@ def _word_tags() -> dict[str, str]:
         return {row[0]: row[2] for row in rows if len(row) == 3}
 
 
+#: What makes a person's name part of a scientific term (量子反常霍尔效应, 摩尔定律): no person.
+_NAMED_TERM = re.compile(r"效应|定律|定理|方程|常数|猜想|悖论|不等式")
 #: Tags of words that make an adverb of manner with 地 (郑重地说道): adjectives, adverbs.
 _MANNER_TAGS = frozenset({"a", "ad", "an", "b", "d", "z", "i", "l"})
 
@@ -403,12 +406,23 @@ def _holds_company_title(text: str, pos: int, people: set[int]) -> bool:
 
 def project_orgs(text: str, candidates: Iterable[Candidate]) -> list[Candidate]:
     """Relabel model ORG spans named like a project (天问二号VLBI测轨分系统, …观测站) as PROJECT:
-    the contract makes systems, platforms and facilities that institutions build projects."""
+    the contract makes systems, platforms and facilities that institutions build projects. A
+    model ORG that is a numbered name and its class noun is that name (嫦娥六号探测器 → the
+    PROJECT 嫦娥六号, 天龙三号火箭 → the PRODUCT 天龙三号), as the patterns read it."""
+    numbered: dict[int, Candidate] | None = None
     out: list[Candidate] = []
     for cand in candidates:
         name = text[cand.start : cand.end]
-        if cand.rule == MODEL_RULE and cand.label == "ORG" and is_project_name(name):
-            cand = replace(cand, label="PROJECT")
+        if cand.rule == MODEL_RULE and cand.label == "ORG":
+            if is_project_name(name):
+                cand = replace(cand, label="PROJECT")
+            elif "号" in name or any(ch.isdigit() for ch in name):
+                if numbered is None:
+                    numbered = {c.start: c for c in numbered_names(text)}
+                found = numbered.get(cand.start)
+                noun = CLASS_NOUN_RE.fullmatch(text, found.end, cand.end) if found else None
+                if found is not None and noun is not None:
+                    cand = replace(cand, end=found.end, label=found.label)
         out.append(cand)
     return out
 
@@ -891,13 +905,19 @@ def repair_model_spans(
 
 def _not_a_name(text: str, cand: Candidate) -> bool:
     """A generic ORG noun (该公司), a one-character PERSON (江 of 江主席: no one to link), one
-    starting with a symbol (&CEO of 创始人&CEO) or an adverb of manner (郑重地说道), or a PLACE
-    that the 市 of a city name misled (具身智能市场)."""
+    starting with a symbol (&CEO of 创始人&CEO), an adverb of manner (郑重地说道) or the name in a
+    scientific term (霍尔效应, 摩尔定律), or a PLACE that the 市 of a city name misled
+    (具身智能市场)."""
     if cand.label == "ORG":
         return is_generic_org(text[cand.start : cand.end])
     if cand.label == "PERSON":
         name = text[cand.start : cand.end]
-        return cand.length < 2 or not name[0].isalnum() or _is_manner_adverb(name)
+        return (
+            cand.length < 2
+            or not name[0].isalnum()
+            or _is_manner_adverb(name)
+            or _NAMED_TERM.match(text, cand.end) is not None
+        )
     if cand.label == "PLACE":
         return _NOT_PLACE_END.search(text, cand.start, cand.end) is not None
     return False
