@@ -414,6 +414,17 @@ def test_manufacturer_location_places_projects() -> None:
         "智神星一号由星河动力自主研制。", [("智神星一号", "PRODUCT"), ("星河动力", "ORG")]
     )
     assert ("智神星一号", "manufacturer", "星河动力") in triples(doc)
+    # a team named after its leader: the institution it belongs to made it
+    doc = make_doc(
+        "星海科技大学潘建团队研制的“九章九号”原型机刷新纪录。",
+        [("星海科技大学", "ORG"), ("潘建", "PERSON"), ("九章九号", "PRODUCT")],
+    )
+    assert ("九章九号", "manufacturer", "星海科技大学") in triples(doc)
+    doc = make_doc(
+        "星海科技大学潘建说，他们研制的“九章九号”很好。",
+        [("星海科技大学", "ORG"), ("潘建", "PERSON"), ("九章九号", "PRODUCT")],
+    )
+    assert by_predicate(doc, "manufacturer") == []
     doc = make_doc("位于贵州的中国天眼再获发现。", [("贵州", "PLACE"), ("中国天眼", "PROJECT")])
     assert ("中国天眼", "location", "贵州") in triples(doc)
     doc = make_doc("光启集团成立于2010年，总部位于深圳。", [("光启集团", "ORG"), ("深圳", "PLACE")])
@@ -748,6 +759,44 @@ def test_no_quote_without_person_or_speech() -> None:
     assert make_doc(text, [("星火科技", "ORG")])._.quotes == []
     text = "新一代火箭“天枢一号”由工程师刘星介绍给大家。"
     assert make_doc(text, [("刘星", "PERSON")])._.quotes == []
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("吴星华介绍，嫦娥九号将于2030年发射。", "嫦娥九号将于2030年发射"),
+        ("星海航天局副局长吴星华在会上表示：任务进展顺利，状态良好。", "任务进展顺利，状态良好"),
+        ("在吴星华看来，科研站将带动一批新技术。", "科研站将带动一批新技术"),
+        ("据吴星华介绍，嫦娥九号将于2030年发射。", "嫦娥九号将于2030年发射"),
+    ],
+)
+def test_reported_speech(text: str, said: str) -> None:
+    ents = [("星海航天局", "ORG")] if "星海航天局" in text else []
+    (quote,) = make_doc(text, [*ents, ("吴星华", "PERSON")])._.quotes
+    assert (quote.speaker.text, quote.text, quote.extractor) == (
+        "吴星华",
+        said,
+        "rule:quote/reported",
+    )
+    assert text[quote.start : quote.end] == quote.text
+
+
+def test_reported_speech_pronoun_and_limits() -> None:
+    doc = make_doc(
+        "吴星华在会上说，嫦娥九号将于2030年发射。她表示，任务进展顺利，各系统状态良好。",
+        [("吴星华", "PERSON")],
+    )
+    assert [(q.speaker.text, q.text) for q in doc._.quotes] == [
+        ("吴星华", "嫦娥九号将于2030年发射"),
+        ("吴星华", "任务进展顺利，各系统状态良好"),
+    ]
+    for text in (
+        "张星说的没错，这个问题很复杂。",  # no comma right after the cue
+        "张星说，好的。",  # too short to be a statement
+        "张星说，“这个问题很复杂，需要时间。”",  # the quotation is what was said
+    ):
+        quotes = make_doc(text, [("张星", "PERSON")])._.quotes
+        assert all(q.extractor != "rule:quote/reported" for q in quotes), text
 
 
 # --- plumbing -----------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ Rules (extractor names after ``rule:``):
 - ``location/name-prefix`` (0.7): a company name starting with a province, a large city or a
   …市/…县 is located there (青岛金暖阳燃气取暖器有限公司 → 青岛).
 - ``manufacturer/org-made-product`` (0.75): ORG 研制/推出/发布/打造/生产/带来 … PRODUCT
-  (same clause);
+  (same clause; also ORG + PERSON团队/课题组 研制的 PRODUCT: the team's institution);
   ``manufacturer/product-by-org`` (0.85): PRODUCT 由 ORG 研制;
   ``manufacturer/maker-in-discourse`` (0.6): 商业火箭“天龙三号”… then, within two sentences, the
   only ORG of a sentence saying it makes that class (天兵科技董事长…介绍，企业…从火箭自研…).
@@ -57,6 +57,8 @@ _MADE = re.compile(
     r"^[^，。；“”]{0,8}?(?:自主|独立|联合|首次|正式|成功|全新)?(?:研制|研发|推出|发布|打造|生产|制造|"
     r"设计|开发|量产|带来)(?:的|了|出)?[^，。；]{0,16}?[“‘「]?$"
 )
+#: A research team named after its leader, between an institution and what it made.
+_TEAM = re.compile(r"^(?:院士|教授|研究员)?(?:科研|研究)?(?:团队|课题组|研究组|小组)")
 _MADE_BY = re.compile(r"^[”’」]?(?:号|火箭|运载火箭)?(?:是|系)?由$")
 _MADE_BY_VERB = re.compile(r"^(?:自主|独立|联合|负责)?(?:研制|研发|生产|制造|设计|开发|打造|推出)")
 _FOUND_BEFORE = re.compile(
@@ -285,7 +287,18 @@ def extract_manufacturers(ctx: Context) -> list[Relation]:
             if product.label != "PRODUCT":
                 continue
             prev = mentions[i - 1] if i > 0 else None
-            if prev is not None and prev.label == "ORG" and _MADE.match(ctx.between(prev, product)):
+            gap = ctx.between(prev, product) if prev is not None else ""
+            team = _TEAM.match(gap) if prev is not None and prev.label == "PERSON" else None
+            if (
+                team
+                and prev is not None
+                and i > 1
+                and mentions[i - 2].label == "ORG"
+                and mentions[i - 2].end == prev.start
+            ):
+                # 中国科学技术大学潘建伟团队研制的“九章三号”: the team's institution made it
+                prev, gap = mentions[i - 2], gap[team.end() :]
+            if prev is not None and prev.label == "ORG" and _MADE.match(gap):
                 out.append(
                     relation(
                         product,

@@ -7,6 +7,10 @@ Rules (extractor names after ``rule:``):
 - ``quote/in-view-of`` (0.85): “…”在 PERSON 看来 … and 在 PERSON 看来，“…”.
 - ``quote/pronoun`` (0.7): 他/她说 with the quote; the speaker is the person of the latest sentence
   that names people, when it names exactly one.
+- ``quote/reported`` (0.75): reported speech without quotation marks, PERSON 表示/介绍/说，… and
+  在 PERSON 看来，… (also 他/她 表示，… resolved as above): the text is the rest of the sentence
+  after the comma or colon (at least 8 characters, not opening with a quotation mark), in
+  sentences that hold no quotation.
 
 Only real quotations count: at least 10 characters or ending in 。！？… — short quoted terms
 (“向东看”, “天龙三号”) are not speech. A speaker must be a PERSON mention: “…”宝马集团相关负责人说
@@ -123,8 +127,43 @@ def _resolve_pronoun(ctx: Context, pos: int) -> Mention | None:
     return last if len(names) == 1 else None
 
 
+#: Reported speech: the cue after the speaker, then a comma or colon (吴艳华介绍，…).
+_REPORTED_CUE = re.compile(f"^{_AFTER_NAME}{_ADVERB}{_CUE}[，,：:]")
+_REPORTED_PRONOUN = re.compile(f"(?<![其])(?P<p>他|她){_ADVERB}{_CUE}[，,：:]")
+_IN_VIEW = re.compile(r"^看来[，,]")
+_MIN_REPORTED = 8
+
+
+def _reported(ctx: Context, sentence: tuple[int, int]) -> Quote | None:
+    """The sentence's reported speech: its first speaker + cue + comma, the rest as the text."""
+    s0, s1 = sentence
+    cue_end: int | None = None
+    speaker: Mention | None = None
+    for person in _persons(ctx, s0, s1):
+        after = ctx.text[person.end : s1]
+        in_view = ctx.text[person.start - 1 : person.start] == "在"
+        cue = _IN_VIEW.match(after) if in_view else _REPORTED_CUE.match(after)
+        if cue is not None:
+            speaker, cue_end = person, person.end + cue.end()
+            break
+    if speaker is None:
+        pronoun = _REPORTED_PRONOUN.search(ctx.text, s0, s1)
+        if pronoun is not None:
+            speaker = _resolve_pronoun(ctx, pronoun.start("p"))
+            cue_end = pronoun.end()
+    if speaker is None or cue_end is None:
+        return None
+    end = s1
+    while end > cue_end and ctx.text[end - 1] in "。！？!?；; \n":
+        end -= 1
+    content = ctx.text[cue_end:end]
+    if len(content) < _MIN_REPORTED or content[0] in '“"「『':
+        return None  # a quotation right after the cue is handled (or judged no speech) above
+    return Quote(speaker, content, cue_end, end, sentence, "rule:quote/reported", 0.75)
+
+
 def extract_quotes(ctx: Context) -> list[Quote]:
-    """Every quotation with a PERSON speaker."""
+    """Every quotation with a PERSON speaker, quoted or reported."""
     out: list[Quote] = []
     for open_, close in find_quotations(ctx.text):
         inner = ctx.text[open_ + 1 : close]
@@ -147,4 +186,11 @@ def extract_quotes(ctx: Context) -> list[Quote]:
                 conf,
             )
         )
+    quoted = [q.sentence for q in out]
+    for sentence in ctx.sentences:
+        if any(a < sentence[1] and sentence[0] < b for a, b in quoted):
+            continue  # a sentence with a quotation: the quotation is what was said
+        reported = _reported(ctx, sentence)
+        if reported is not None:
+            out.append(reported)
     return out
