@@ -307,6 +307,11 @@ def test_org_not_extended_into_title(nlp: Language) -> None:
             [("星海网络公司董事局", "ORG"), ("王五", "PERSON")],
             [("星海网络公司", "ORG"), ("王五", "PERSON")],
         ),
+        (  # a title the model put into a person's name
+            "星米集团创始人、董事长兼CEO雷星在发布会上宣布。",
+            [("星米集团", "ORG"), ("CEO雷星", "PERSON")],
+            [("星米集团", "ORG"), ("雷星", "PERSON")],
+        ),
         (  # a qualifier of the title (原 = former) is no part of the name
             "星丰银行原党委书记、董事长蔡华被调查。",
             [("星丰银行原党委", "ORG"), ("蔡华", "PERSON")],

@@ -434,9 +434,14 @@ def trim_before_titles(
     stays whole (宇树科技首席市场 | 官 → 宇树科技 | 首席市场官); a PLACE left with a name that
     does not end like a place becomes an ORG (a company, by the title after it). An ORG that
     ends with a party body or a qualifier right before a title loses it (…集团公司党委 | 书记 →
-    …集团公司, 恒丰银行原 | 党委书记 → 恒丰银行)."""
+    …集团公司, 恒丰银行原 | 党委书记 → 恒丰银行). A PERSON span starting with a title loses the
+    title (CEO | 雷军)."""
     out: list[Candidate] = []
     for cand in candidates:
+        if cand.rule == MODEL_RULE and cand.label == "PERSON":
+            lead = max((e for s, e in titles if s <= cand.start < e <= cand.end - 2), default=None)
+            if lead is not None:  # CEO雷军: the title is no part of the name
+                cand = replace(cand, start=lead)
         if cand.rule == MODEL_RULE and cand.label != "PERSON":
             cut = min((s for s, e in titles if cand.start + 2 <= s < cand.end <= e), default=None)
             if cut is None and cand.label == "ORG" and any(s == cand.end for s, _ in titles):
