@@ -443,6 +443,24 @@ def test_a_model_org_that_is_a_numbered_name(
 
 
 @pytest.mark.parametrize(
+    ("text", "model", "expected"),
+    [
+        # a Latin name alone in a bracket after an organisation is that organisation's name
+        ("星度求索（StarSeek）发布新模型。", [("星度求索", "ORG"), ("StarSeek", "PRODUCT")],
+         [("星度求索", "ORG"), ("StarSeek", "ORG")]),
+        ("星度求索推出（StarSeek）。", [("星度求索", "ORG"), ("StarSeek", "PRODUCT")],
+         [("星度求索", "ORG"), ("StarSeek", "PRODUCT")]),
+        ("张星（David）说。", [("张星", "PERSON"), ("David", "PERSON")],
+         [("张星", "PERSON"), ("David", "PERSON")]),
+    ],
+)  # fmt: skip
+def test_a_latin_name_in_brackets_shares_the_label(
+    nlp: Language, text: str, model: Ents, expected: Ents
+) -> None:
+    assert run(nlp, text, model) == expected
+
+
+@pytest.mark.parametrize(
     ("text", "kept"), [("量子反常霍尔效应的研究", False), ("摩尔定律失效", False), ("霍尔说", True)]
 )
 def test_names_in_scientific_terms_are_no_people(nlp: Language, text: str, kept: bool) -> None:

@@ -421,6 +421,11 @@ def test_manufacturer_location_places_projects() -> None:
     )
     assert ("九章九号", "manufacturer", "星海科技大学") in triples(doc)
     doc = make_doc(
+        "星度求索（杭州）发布的星搜-R1模型引发关注。",
+        [("星度求索", "ORG"), ("杭州", "PLACE"), ("星搜-R1", "PRODUCT")],
+    )
+    assert ("星搜-R1", "manufacturer", "星度求索") in triples(doc)
+    doc = make_doc(
         "星海科技大学潘建说，他们研制的“九章九号”很好。",
         [("星海科技大学", "ORG"), ("潘建", "PERSON"), ("九章九号", "PRODUCT")],
     )

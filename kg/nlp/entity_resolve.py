@@ -970,4 +970,27 @@ def match_entities(
         extra = _second_pass(text, chosen)
         if extra:
             chosen = resolve([*candidates, *extra], len(text))
-    return chosen
+    return _bracketed_latin_names(text, chosen)
+
+
+#: A Latin name or abbreviation alone in a bracket (DeepSeek, SMG, Plantronics).
+_LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9&.\- ]*")
+
+
+def _bracketed_latin_names(text: str, chosen: list[Candidate]) -> list[Candidate]:
+    """A Latin name alone in a bracket right after an organisation's name is that organisation's
+    other name, so it has its label (深度求索（DeepSeek）: not the PRODUCT the model or the
+    gazetteer says DeepSeek is elsewhere)."""
+    out = list(chosen)
+    for i in range(1, len(out)):
+        name, inner = out[i - 1], out[i]
+        if (
+            name.label == "ORG"
+            and inner.label != "ORG"
+            and inner.rule in (MODEL_RULE, "gazetteer", "gazetteer_family")
+            and text[name.end : inner.start] in ("（", "(")
+            and text[inner.end : inner.end + 1] in ("）", ")")
+            and _LATIN_NAME.fullmatch(text, inner.start, inner.end)
+        ):
+            out[i] = replace(inner, label="ORG", kb_id="")
+    return out

@@ -57,6 +57,15 @@ _MADE = re.compile(
     r"^[^，。；“”]{0,8}?(?:自主|独立|联合|首次|正式|成功|全新)?(?:研制|研发|推出|发布|打造|生产|制造|"
     r"设计|开发|量产|带来)(?:的|了|出)?[^，。；]{0,16}?[“‘「]?$"
 )
+
+
+def _in_brackets_after(ctx: Context, name: Mention, inner: Mention) -> bool:
+    """``inner`` is the only thing in a bracket right after ``name`` (深度求索（DeepSeek）)."""
+    return ctx.text[name.end : inner.start] in ("（", "(") and ctx.text[
+        inner.end : inner.end + 1
+    ] in ("）", ")")
+
+
 #: A research team named after its leader, between an institution and what it made.
 _TEAM = re.compile(r"^(?:院士|教授|研究员)?(?:科研|研究)?(?:团队|课题组|研究组|小组)")
 _MADE_BY = re.compile(r"^[”’」]?(?:号|火箭|运载火箭)?(?:是|系)?由$")
@@ -298,6 +307,10 @@ def extract_manufacturers(ctx: Context) -> list[Relation]:
             ):
                 # 中国科学技术大学潘建伟团队研制的“九章三号”: the team's institution made it
                 prev, gap = mentions[i - 2], gap[team.end() :]
+            elif prev is not None and i > 1 and _in_brackets_after(ctx, mentions[i - 2], prev):
+                prev = mentions[i - 2]  # 深度求索（DeepSeek）发布的…: the name, not its bracket
+                gap = ctx.between(prev, product)
+                gap = gap[gap.find("）") + 1 :] if "）" in gap else gap[gap.find(")") + 1 :]
             if prev is not None and prev.label == "ORG" and _MADE.match(gap):
                 out.append(
                     relation(
