@@ -599,6 +599,8 @@ def test_a_department_is_part_of_the_org_name(
          [("星火公司系统集成部", "ORG")]),
         ("张红梅May毕业于安徽大学。", [("张红梅May", "PERSON")], [("张红梅", "PERSON")]),
         ("DavidMay说。", [("DavidMay", "PERSON")], [("DavidMay", "PERSON")]),
+        ("副主席王兆星周四称。", [("王兆星周四", "PERSON")], [("王兆星", "PERSON")]),
+        ("利比亚官员周三表示。", [("周三", "PERSON")], []),
         ("华帝小V上台。", [("华帝小V", "PERSON")], [("华帝小V", "PERSON")]),
         ("LULU及阿达上台。", [("LULU", "PERSON")], [("LULU", "PERSON")]),
         ("他在University of Wyoming任教。", [("University of Wyoming", "PERSON")],

@@ -812,6 +812,8 @@ _FIELD_AFTER_SCHOOL = re.compile(
 )
 #: An English given name glued to the end of a Chinese person's name (张红梅May; not 小V).
 _LATIN_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])[A-Z][a-z]+$")
+#: A day of the week run into a person's name (王兆星周四称), or standing for one (周三表示).
+_WEEKDAY = re.compile(r"(?:周|星期|礼拜)[一二三四五六日天]$")
 #: Whitespace between two Han characters: no Chinese name has it, so a span across it is two.
 _HAN_SPACE_HAN = re.compile(r"[\u4e00-\u9fff]\s+(?=[\u4e00-\u9fff])")
 
@@ -832,7 +834,8 @@ def split_joined(text: str, spans: Sequence[Candidate]) -> list[Candidate]:
     """Model spans that run two names together, cut apart: a name written twice, a field of
     study after a school's name, a category noun before an ORG's name, an ORG at a company
     name's legal form before 系/是/为/与/和/及/、 (the rest stays an ORG when it is a name: two
-    characters and not generic), and a PERSON before Latin letters after its Han characters."""
+    characters and not generic), a PERSON before Latin letters after its Han characters and
+    before a day of the week (王兆星周四; a PERSON that is only a day is dropped)."""
     out: list[Candidate] = []
     for cand in spans:
         name = text[cand.start : cand.end]
@@ -861,6 +864,9 @@ def split_joined(text: str, spans: Sequence[Candidate]) -> list[Candidate]:
         elif cand.label == "PERSON" and (tail := _LATIN_TAIL.search(text, cand.start, cand.end)):
             if tail.start() - cand.start >= 2:
                 out.append(replace(cand, end=tail.start()))
+        elif cand.label == "PERSON" and (day := _WEEKDAY.search(text, cand.start, cand.end)):
+            if day.start() - cand.start >= 2:  # 王兆星周四称: the day he said it; 周三 alone: none
+                out.append(replace(cand, end=day.start()))
         else:
             out.append(cand)
     return out
