@@ -421,6 +421,10 @@ def test_founded_names_are_orgs(nlp: Language, text: str, model: Ents, expected:
         ("星海海关系统表彰先进", [("星海海关系统", "ORG")], "ORG"),
         ("星海创新生态系统建设", [("星海创新生态系统", "ORG")], "ORG"),
         ("星海工程院院士", [("星海工程院", "ORG")], "ORG"),
+        # named like an event that is held, not a body that meets
+        ("星关村论坛年会开幕", [("星关村论坛年会", "ORG")], "EVENT"),
+        ("星海国际博览会开幕", [("星海国际博览会", "ORG")], "EVENT"),
+        ("星海人民代表大会召开", [("星海人民代表大会", "ORG")], "ORG"),
     ],
 )
 def test_orgs_named_like_projects(nlp: Language, text: str, model: Ents, expected: str) -> None:

@@ -404,9 +404,14 @@ def _holds_company_title(text: str, pos: int, people: set[int]) -> bool:
     return end in people
 
 
+#: How only events' names end (a 大会 or 论坛 may be a body: 全国人民代表大会, 世界经济论坛).
+_EVENT_END = re.compile(r"..(?:年会|峰会|博览会|展览会|运动会|交易会|航展|电子展|研讨会|发布会)$")
+
+
 def project_orgs(text: str, candidates: Iterable[Candidate]) -> list[Candidate]:
     """Relabel model ORG spans named like a project (天问二号VLBI测轨分系统, …观测站) as PROJECT:
-    the contract makes systems, platforms and facilities that institutions build projects. A
+    the contract makes systems, platforms and facilities that institutions build projects, and
+    those named like an event (…年会, …博览会, …峰会) as EVENT. A
     model ORG that is a numbered name and its class noun is that name (嫦娥六号探测器 → the
     PROJECT 嫦娥六号, 天龙三号火箭 → the PRODUCT 天龙三号), as the patterns read it."""
     numbered: dict[int, Candidate] | None = None
@@ -416,6 +421,8 @@ def project_orgs(text: str, candidates: Iterable[Candidate]) -> list[Candidate]:
         if cand.rule == MODEL_RULE and cand.label == "ORG":
             if is_project_name(name):
                 cand = replace(cand, label="PROJECT")
+            elif _EVENT_END.search(name):
+                cand = replace(cand, label="EVENT")  # 中关村论坛年会: held, not a body
             elif "号" in name or any(ch.isdigit() for ch in name):
                 if numbered is None:
                     numbered = {c.start: c for c in numbered_names(text)}
