@@ -604,6 +604,8 @@ def test_a_department_is_part_of_the_org_name(
         ("张红梅May毕业于安徽大学。", [("张红梅May", "PERSON")], [("张红梅", "PERSON")]),
         ("DavidMay说。", [("DavidMay", "PERSON")], [("DavidMay", "PERSON")]),
         ("副主席王兆星周四称。", [("王兆星周四", "PERSON")], [("王兆星", "PERSON")]),
+        ("星江大学研究团队发表论文。", [("星江大学研究团队", "ORG")], [("星江大学", "ORG")]),
+        ("研究团队发表论文。", [("研究团队", "ORG")], []),
         ("利比亚官员周三表示。", [("周三", "PERSON")], []),
         ("华帝小V上台。", [("华帝小V", "PERSON")], [("华帝小V", "PERSON")]),
         ("LULU及阿达上台。", [("LULU", "PERSON")], [("LULU", "PERSON")]),

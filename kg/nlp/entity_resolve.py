@@ -819,6 +819,8 @@ _FIELD_AFTER_SCHOOL = re.compile(
 )
 #: An English given name glued to the end of a Chinese person's name (张红梅May; not 小V).
 _LATIN_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])[A-Z][a-z]+$")
+#: A research team run into its institution's name (浙江大学研究团队).
+_TEAM_AFTER = re.compile(r"(?:联合)?(?:科研|研究|创新|技术)?(?:团队|课题组)$")
 #: A day of the week run into a person's name (王兆星周四称), or standing for one (周三表示).
 _WEEKDAY = re.compile(r"(?:周|星期|礼拜)[一二三四五六日天]$")
 #: Whitespace between two Han characters: no Chinese name has it, so a span across it is two.
@@ -841,8 +843,9 @@ def split_joined(text: str, spans: Sequence[Candidate]) -> list[Candidate]:
     """Model spans that run two names together, cut apart: a name written twice, a field of
     study after a school's name, a category noun before an ORG's name, an ORG at a company
     name's legal form before 系/是/为/与/和/及/、 (the rest stays an ORG when it is a name: two
-    characters and not generic), a PERSON before Latin letters after its Han characters and
-    before a day of the week (王兆星周四; a PERSON that is only a day is dropped)."""
+    characters and not generic), an ORG before a research team (浙江大学研究团队), a PERSON
+    before Latin letters after its Han characters and before a day of the week (王兆星周四; a
+    PERSON that is only a day is dropped)."""
     out: list[Candidate] = []
     for cand in spans:
         name = text[cand.start : cand.end]
@@ -861,6 +864,9 @@ def split_joined(text: str, spans: Sequence[Candidate]) -> list[Candidate]:
             out += [replace(cand, end=half), replace(cand, start=half)]
         elif cand.label == "ORG" and (field := _FIELD_AFTER_SCHOOL.search(name)):
             out.append(replace(cand, end=cand.start + field.start(1)))  # 罗马大学 | 法学
+        elif cand.label == "ORG" and (team := _TEAM_AFTER.search(name)):
+            if team.start() >= 2:  # 浙江大学 | 研究团队: a team is no organisation of its own
+                out.append(replace(cand, end=cand.start + team.start()))
         elif cand.label == "ORG" and (prefix := _CATEGORY_BEFORE.match(name)):
             out.append(replace(cand, start=cand.start + prefix.end()))  # 国有企业广西中恒集团
         elif cand.label == "ORG" and (cut := _JOINED_AT.search(text, cand.start, cand.end - 2)):
