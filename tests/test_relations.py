@@ -799,6 +799,7 @@ def test_reported_speech_pronoun_and_limits() -> None:
         "张星说的没错，这个问题很复杂。",  # no comma right after the cue
         "张星说，好的。",  # too short to be a statement
         "张星说，“这个问题很复杂，需要时间。”",  # the quotation is what was said
+        "我对张星说，在拍戏的同时一定要多读书。",  # spoken to, not the speaker
     ):
         quotes = make_doc(text, [("张星", "PERSON")])._.quotes
         assert all(q.extractor != "rule:quote/reported" for q in quotes), text

@@ -131,6 +131,8 @@ def _resolve_pronoun(ctx: Context, pos: int) -> Mention | None:
 _REPORTED_CUE = re.compile(f"^{_AFTER_NAME}{_ADVERB}{_CUE}[，,：:]")
 _REPORTED_PRONOUN = re.compile(f"(?<![其])(?P<p>他|她){_ADVERB}{_CUE}[，,：:]")
 _IN_VIEW = re.compile(r"^看来[，,]")
+#: Before the one spoken to, not the speaker (我对彭丹说, 向记者表示).
+_TO_SOMEONE = frozenset("对向跟同给")
 _MIN_REPORTED = 8
 
 
@@ -140,6 +142,8 @@ def _reported(ctx: Context, sentence: tuple[int, int]) -> Quote | None:
     cue_end: int | None = None
     speaker: Mention | None = None
     for person in _persons(ctx, s0, s1):
+        if ctx.text[person.start - 1 : person.start] in _TO_SOMEONE:
+            continue  # 我对彭丹说，…: the one spoken to
         after = ctx.text[person.end : s1]
         in_view = ctx.text[person.start - 1 : person.start] == "在"
         cue = _IN_VIEW.match(after) if in_view else _REPORTED_CUE.match(after)
