@@ -510,6 +510,8 @@ def test_company_names_ending_in_a_legal_form(nlp: Language, text: str, expected
         "科技有限公司",
         "研究院",
         "该实验室",
+        "党委",
+        "董事会",
     ],
 )
 def test_generic_org_nouns_are_not_names(nlp: Language, name: str) -> None:
