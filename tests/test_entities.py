@@ -397,6 +397,9 @@ def test_company_names_with_brackets(nlp: Language, text: str, model: Ents, expe
             [("星辉超市", "ORG"), ("张轩", "PERSON"), ("李忠", "PERSON")],
         ),
         ("张帆董事长表示满意。", [("张帆", "PERSON")], [("张帆", "PERSON")]),
+        # a developed "place" is a product
+        ("星济神州研发的泽星替尼上市。", [("泽星替尼", "PLACE")], [("泽星替尼", "PRODUCT")]),
+        ("星济神州位于泽星。", [("泽星", "PLACE")], [("泽星", "PLACE")]),
         # an acronym before a title a person holds is an organisation
         (
             "副部长李星、ＰＡＴＡ主席拉特纳出席。",

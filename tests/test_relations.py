@@ -155,6 +155,29 @@ def test_title_after_name_and_appointment() -> None:
     assert ("赵六", "worksFor", "南方电网|董事长") in triples(doc)
 
 
+def test_a_second_position_after_the_name() -> None:
+    doc = make_doc(
+        "曾任星为终端董事长的余星东现任星为常务董事。",
+        [("星为", "ORG"), ("余星东", "PERSON"), ("星为", "ORG")],
+    )
+    assert ("余星东", "worksFor", "星为|常务董事") in triples(doc)
+
+
+def test_titles_listed_before_the_next_person_are_not_the_previous_ones() -> None:
+    doc = make_doc(
+        "星火部部长王星国，星海政协副主席、星革中央主席何星丽出席。",
+        [
+            ("星火部", "ORG"),
+            ("王星国", "PERSON"),
+            ("星海政协", "ORG"),
+            ("星革中央", "ORG"),
+            ("何星丽", "PERSON"),
+        ],
+    )
+    assert ("王星国", "worksFor", "星海政协|副主席") not in triples(doc)
+    assert ("何星丽", "worksFor", "星海政协|副主席") in triples(doc)
+
+
 def test_quoted_organisation_before_a_title() -> None:
     doc = make_doc(
         "阿里山部落、“优游吧斯”董事长郑虞坪说。", [("优游吧斯", "ORG"), ("郑虞坪", "PERSON")]

@@ -23,7 +23,8 @@
   before it; a PLACE or PERSON that was founded (…创立的曼秀雷敦), has a founder
   (阿迪达斯的创始人) or is followed by a company word is an ORG (龙源 + 电力 → the ORG 龙源电力),
   and so is a PERSON followed by a founding date (金评媒成立于2014年; not 诞生于, 创立于) or by a
-  company title another person holds (永辉超市董事长张轩松);
+  company title another person holds (永辉超市董事长张轩松); a PLACE right after 研发的/研制的/
+  推出的 is a PRODUCT (百济神州研发的泽布替尼);
   an ORG named like a project is a PROJECT; a span running into a job title is cut before it
   and a party body before a title leaves an ORG (:func:`trim_before_titles`); a name right
   after a title becomes a weak PERSON (:func:`title_people`).
@@ -393,6 +394,23 @@ def founded_orgs(
 #: An acronym the model took for a person (ＰＡＴＡ主席拉特纳帕拉): an ORG when a title held by a
 #: person follows it.
 _ACRONYM = re.compile(r"[A-ZＡ-Ｚ]{2,8}")
+
+
+#: What was made, right before a name: 百济神州研发的泽布替尼.
+_MADE_BEFORE = re.compile(r"(?:研发|研制|推出|生产|开发|发布)的$")
+
+
+def made_products(text: str, candidates: Iterable[Candidate]) -> list[Candidate]:
+    """A model PLACE right after …研发的 / 研制的 / 推出的 is a PRODUCT (百济神州研发的泽布替尼:
+    no place is developed)."""
+    return [
+        replace(c, label="PRODUCT")
+        if c.rule == MODEL_RULE
+        and c.label == "PLACE"
+        and _MADE_BEFORE.search(text, max(0, c.start - 3), c.start)
+        else c
+        for c in candidates
+    ]
 
 
 def _holds_company_title(text: str, pos: int, people: set[int]) -> bool:
@@ -921,10 +939,11 @@ def repair_model_spans(
 ) -> list[Candidate]:
     """The model's spans after the model repairs (see the module docstring), in order: names
     run together cut apart, Latin institutions made ORGs, spans cut before job titles,
-    founded names made ORGs, subsystems taken in, project names made PROJECTs, non-names
-    dropped, 总部 cut off."""
+    founded names made ORGs, subsystems taken in, project names made PROJECTs, developed
+    places made PRODUCTs, non-names dropped, 总部 cut off."""
     spans = trim_before_titles(text, latin_institutions(text, split_joined(text, spans)), titles)
     spans = project_orgs(text, with_subsystems(text, founded_orgs(text, spans, titles)))
+    spans = made_products(text, spans)
     return [_without_headquarters(text, c) for c in spans if not _not_a_name(text, c)]
 
 

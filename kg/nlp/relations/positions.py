@@ -83,7 +83,9 @@ _CLAUSE_BARE = re.compile(r"[，,；;]\s*$")
 #: closing quote of a quoted name (“优游吧斯”董事长).
 _GAP_BRACKET = re.compile(r"^(?:[（(][^）)]{0,30}[）)]|[”\"’」』]?[）)]|[”’」』](?=[^”’」』]))")
 #: An alias or note bracket right after an organisation's name.
-_ALIAS_BRACKET = re.compile(r"[（(][^（()）]{1,30}[）)]")
+_ALIAS_BRACKET = re.compile(
+    r"[（(](?:[^（()）]{0,10}(?:简称|下称|英文)[^（()）]{0,24}|[A-Za-z][A-Za-z0-9&.\- ]{0,30})[）)]"
+)
 _APPOSITION = re.compile(r"^(?:[，,（(]\s*(?:现任|现为|系|为|是)?|是|系|现为|\s+)$")
 
 
@@ -157,6 +159,9 @@ def extract_positions(ctx: Context) -> list[Relation]:
                     out += _position(ctx, person, org, title, sentence, "org-title-person", conf)
                     placed[(person.start, person.end)] = (org, title)
                     out += _titles_listed_before(ctx, mentions, i - 1, person, sentence)
+                    # …董事长的余承东现任华为常务董事: a second position after the name
+                    for org2, title2, extractor, conf2 in _titles_after(ctx, mentions, i, sentence):
+                        out += _position(ctx, person, org2, title2, sentence, extractor, conf2)
                     continue
             # PERSON、title + PERSON after a position: same organisation
             if prev is not None and prev.label == "PERSON" and (prev.start, prev.end) in placed:
@@ -334,6 +339,11 @@ def _chain(
     ):
         nxt = _title_tail(ctx, mentions[j + 1], sentence, extractor, min(conf, 0.75))
         if nxt is None:
+            if j + 2 < len(mentions) and mentions[j + 2].label == "PERSON":
+                # 王兆国，全国政协副主席、民革中央主席何鲁丽: the whole list is the next person's
+                gap = ctx.between(mentions[j + 1], mentions[j + 2])
+                if title_of_gap(gap) is not None:
+                    return [], j + 1
             break
         j += 1
         title, _, _, end = nxt
