@@ -821,6 +821,7 @@ def test_reported_speech_pronoun_and_limits() -> None:
     for text in (
         "张星说的没错，这个问题很复杂。",  # no comma right after the cue
         "张星说，好的。",  # too short to be a statement
+        "张星和李星分别说，好的呀。",
         "张星说，“这个问题很复杂，需要时间。”",  # the quotation is what was said
         "我对张星说，在拍戏的同时一定要多读书。",  # spoken to, not the speaker
     ):
@@ -1106,3 +1107,14 @@ def test_alumni_grades_alma_mater_and_person_after(
     text: str, ents: list[tuple[str, str]], expected: set[tuple[str, str, str]]
 ) -> None:
     assert {t for t in triples(make_doc(text, ents)) if t[1] == "alumniOf"} == expected
+
+
+def test_reported_speech_of_several_people_and_short_statements() -> None:
+    doc = make_doc(
+        "张星和星海大学教授李星分别表示，这一成果意义重大。他表示，进展十分顺利。",
+        [("张星", "PERSON"), ("星海大学", "ORG"), ("李星", "PERSON")],
+    )
+    # the pronoun stands for one of two people named before: no speaker for it
+    assert [(q.speaker.text, q.text) for q in doc._.quotes] == [("李星", "这一成果意义重大")]
+    doc = make_doc("李星表示，进展十分顺利。", [("李星", "PERSON")])
+    assert [(q.speaker.text, q.text) for q in doc._.quotes] == [("李星", "进展十分顺利")]

@@ -9,7 +9,7 @@ Rules (extractor names after ``rule:``):
   that names people, when it names exactly one.
 - ``quote/reported`` (0.75): reported speech without quotation marks, PERSON 表示/介绍/说，… and
   在 PERSON 看来，… (also 他/她 表示，… resolved as above): the text is the rest of the sentence
-  after the comma or colon (at least 8 characters, not opening with a quotation mark), in
+  after the comma or colon (at least 6 characters, not opening with a quotation mark), in
   sentences that hold no quotation.
 
 Only real quotations count: at least 10 characters or ending in 。！？… — short quoted terms
@@ -28,7 +28,7 @@ _CUE = (
     r"(?:如是)?(?:说道|说|表示|介绍说|介绍|指出|认为|强调|评价|举例说|举例|坦言|称|透露|回忆|解释|"
     r"谈到|补充|感慨|告诉记者|直言|提到|说明|呼吁|分析|坦承|写道|形容|总结|笑言|感叹)"
 )
-_ADVERB = r"(?:也|还|则|又|进一步|随后|同时|曾|对记者|向记者|接受采访时)?"
+_ADVERB = r"(?:也|还|则|又|都|均|分别|纷纷|进一步|随后|同时|曾|对记者|向记者|接受采访时)?"
 #: Between the speaker and the cue: a title or form of address (吴江林代表说, 张三教授表示) and
 #: where it was said (在晚宴上说).
 _AFTER_NAME = (
@@ -133,7 +133,7 @@ _REPORTED_PRONOUN = re.compile(f"(?<![其])(?P<p>他|她){_ADVERB}{_CUE}[，,：
 _IN_VIEW = re.compile(r"^看来[，,]")
 #: Before the one spoken to, not the speaker (我对彭丹说, 向记者表示).
 _TO_SOMEONE = frozenset("对向跟同给")
-_MIN_REPORTED = 8
+_MIN_REPORTED = 6
 
 
 def _reported(ctx: Context, sentence: tuple[int, int]) -> Quote | None:
