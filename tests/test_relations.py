@@ -229,6 +229,16 @@ def test_anaphoric_organisation() -> None:
     assert by_predicate(doc, "worksFor") == []
 
 
+def test_a_unit_after_an_anaphor_belongs_to_the_school_named_before() -> None:
+    doc = make_doc(
+        "星江大学团队发表论文，该校化学系教授陈星征是通讯作者。",
+        [("星江大学", "ORG"), ("化学系", "ORG"), ("陈星征", "PERSON")],
+    )
+    assert triples(doc) >= {("陈星征", "worksFor", "星江大学|化学系教授")}
+    doc = make_doc("化学系教授陈星征说。", [("化学系", "ORG"), ("陈星征", "PERSON")])
+    assert ("陈星征", "worksFor", "化学系|教授") in triples(doc)
+
+
 def test_titles_listed_before_the_person() -> None:
     doc = make_doc(
         "中信资本董事长、金拱门公司董事会主席张懿宸表示。",

@@ -15,7 +15,8 @@ Rules (extractor names after ``rule:``):
 - ``position/org-person-title`` (0.8): 苏州银行王兰凤董事长(表示/在…) — the title ends the
   clause or a verb follows it.
 - ``position/anaphor-title-person`` (0.7): 该公司/该行/该校 + title + PERSON → the last ORG of
-  the last few sentences whose name ends with a matching head (…公司/…集团, …银行, …大学).
+  the last few sentences whose name ends with a matching head (…公司/…集团, …银行, …大学); also
+  with a bare unit between (该校化学系教授陈红征 → the school, title 化学系教授).
 - ``position/title-list-before`` (0.75): 中信资本董事长、金拱门公司董事会主席张懿宸 — the person
   holds every title of the list.
 - ``position/person-clause-appointed`` (0.75): the sentence's first mention, a PERSON, then
@@ -153,6 +154,14 @@ def extract_positions(ctx: Context) -> list[Relation]:
                     gap = gap[: colon.start()]
                 extra = ctx.title_ending_at(person.start, prev.end)
                 match = title_of_gap(gap, extra) if no_break(gap) else None
+                school = _unit_of_anaphor(ctx, prev, sentence) if match is not None else None
+                if match is not None and school is not None:
+                    # 该校化学系教授陈红征: at the school named before, the unit in the title
+                    title = prev.text + match.text
+                    extractor = "anaphor-title-person"
+                    out += _position(ctx, person, school, title, sentence, extractor, 0.7)
+                    placed[(person.start, person.end)] = (school, title)
+                    continue
                 if match is not None:
                     org, title = _named_org(ctx, prev, match.text)
                     conf = 0.85 if match.has_unit or colon or org is not prev else 0.9
@@ -235,17 +244,39 @@ def _anaphoric_position(
     title = title_of_gap(match.group("title"))
     if title is None:
         return None
-    noun = match.group("noun")
+    org = _antecedent(ctx, match.group("noun"), start + match.start(), sentence)
+    return (org, title.text) if org is not None else None
+
+
+def _antecedent(
+    ctx: Context, noun: str, anaphor_at: int, sentence: tuple[int, int]
+) -> Mention | None:
+    """The ORG 该<noun> at ``anaphor_at`` stands for: the last one before it, in this sentence or
+    the three before, whose name ends with a matching head (该校 → …大学, …学院)."""
     heads = _ANAPHOR_HEADS.get(noun, (noun,))
-    anaphor_at = start + match.start()
     window = ctx.sentences.index(sentence)
     earliest = ctx.sentences[max(0, window - 3)][0]
     for m in reversed(ctx.mentions):
         if m.end > anaphor_at or m.start < earliest:
             continue
         if m.label == "ORG" and any(m.text.endswith(h) for h in heads):
-            return m, title.text
+            return m
     return None
+
+
+#: 该校 right before a bare unit (该校化学系教授张三): the unit belongs to the school named before.
+_ANAPHOR_BEFORE_UNIT = re.compile(
+    r"(?:该|这家|这所|此)(?P<noun>公司|集团|银行|学校|大学|医院|研究所|研究院|行|校|院|所)$"
+)
+_BARE_UNIT = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:系|学院|研究所|研究院|中心|实验室|部|科|处|室)$")
+
+
+def _unit_of_anaphor(ctx: Context, unit: Mention, sentence: tuple[int, int]) -> Mention | None:
+    """该校化学系: the school 该校 stands for, when ``unit`` is a bare unit right after it."""
+    before = _ANAPHOR_BEFORE_UNIT.search(ctx.text, max(sentence[0], unit.start - 4), unit.start)
+    if before is None or not _BARE_UNIT.match(unit.text):
+        return None
+    return _antecedent(ctx, before.group("noun"), before.start(), sentence)
 
 
 def _titles_listed_before(
