@@ -131,7 +131,7 @@ _PROJECT_SUFFIX = re.compile(rf"{_BODY}{{1,14}}?(?:实验|工程|计划|装置|�
 _EVENT_SUFFIX = re.compile(
     rf"{_BODY}{{2,16}}?(?:会议|大会|论坛|博览会|峰会|航展|运动会|展览会|交易会|电子展|年会)"
 )
-_YEAR_PREFIX = re.compile(r"(?:(?:19|20)[0-9]{2}|[〇零一二三四五六七八九]{4}) ?年? ?")
+_YEAR_PREFIX = re.compile(r"(?:(?:19|20)[0-9]{2}|[〇零一二三四五六七八九]{4}) ?(?:年度?)? ?")
 _EDITION_PREFIX = re.compile(rf"第(?:{_NUMERAL}|[0-9]+)[届次]")
 _ORDINAL = re.compile(rf"第(?:{_NUMERAL}|[0-9]+)[届次]|{_NUMERAL}届")
 # An anchor followed by a verb is a subject, not the start of a name (中国搭建…平台).
