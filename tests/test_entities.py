@@ -398,6 +398,13 @@ def test_company_names_with_brackets(nlp: Language, text: str, model: Ents, expe
             [("星辉超市", "ORG"), ("张轩", "PERSON"), ("李忠", "PERSON")],
         ),
         ("张帆董事长表示满意。", [("张帆", "PERSON")], [("张帆", "PERSON")]),
+        # a place right before a government body is that body
+        (
+            "浙江省星杭市余星区人民政府与星里集团签约。",
+            [("浙江省", "PLACE"), ("星杭市", "PLACE"), ("余星区", "PLACE")],
+            [("浙江省", "PLACE"), ("星杭市", "PLACE"), ("余星区人民政府", "ORG")],
+        ),
+        ("余星区人民很热情。", [("余星区", "PLACE")], [("余星区", "PLACE")]),
         # a developed "place" is a product
         ("星济神州研发的泽星替尼上市。", [("泽星替尼", "PLACE")], [("泽星替尼", "PRODUCT")]),
         ("星济神州位于泽星。", [("泽星", "PLACE")], [("泽星", "PLACE")]),

@@ -24,7 +24,8 @@
   (阿迪达斯的创始人) or is followed by a company word is an ORG (龙源 + 电力 → the ORG 龙源电力),
   and so is a PERSON followed by a founding date (金评媒成立于2014年; not 诞生于, 创立于) or by a
   company title another person holds (永辉超市董事长张轩松); a PLACE right after 研发的/研制的/
-  推出的 is a PRODUCT (百济神州研发的泽布替尼);
+  推出的 is a PRODUCT (百济神州研发的泽布替尼), one right before a government body is that
+  body (余杭区 + 人民政府);
   an ORG named like a project is a PROJECT; a span running into a job title is cut before it
   and a party body before a title leaves an ORG (:func:`trim_before_titles`); a name right
   after a title becomes a weak PERSON (:func:`title_people`).
@@ -394,6 +395,25 @@ def founded_orgs(
 #: An acronym the model took for a person (ＰＡＴＡ主席拉特纳帕拉): an ORG when a title held by a
 #: person follows it.
 _ACRONYM = re.compile(r"[A-ZＡ-Ｚ]{2,8}")
+
+
+#: A government body named after its place: 余杭区 + 人民政府, 海口市 + 公安局.
+_BODY_OF_PLACE = re.compile(
+    r"(?:人民政府|人民法院|人民检察院|人大常委会|政协|公安局|财政局|教育局|卫生健康委员会|卫健委|"
+    r"发展和改革委员会|发改委|市场监督管理局|市场监管局|生态环境局|税务局|海关)"
+)
+
+
+def place_bodies(text: str, candidates: Iterable[Candidate]) -> list[Candidate]:
+    """A model PLACE right before a government body's name is that body, an ORG (浙江省杭州市余杭区
+    人民政府 → the ORG 余杭区人民政府, the places before it stay places)."""
+    out: list[Candidate] = []
+    for c in candidates:
+        body = _BODY_OF_PLACE.match(text, c.end) if c.rule == MODEL_RULE else None
+        if c.label == "PLACE" and body is not None:
+            c = replace(c, end=body.end(), label="ORG")
+        out.append(c)
+    return out
 
 
 #: What was made, right before a name: 百济神州研发的泽布替尼.
@@ -940,10 +960,11 @@ def repair_model_spans(
     """The model's spans after the model repairs (see the module docstring), in order: names
     run together cut apart, Latin institutions made ORGs, spans cut before job titles,
     founded names made ORGs, subsystems taken in, project names made PROJECTs, developed
-    places made PRODUCTs, non-names dropped, 总部 cut off."""
+    places made PRODUCTs, places before a government body made that body, non-names dropped,
+    总部 cut off."""
     spans = trim_before_titles(text, latin_institutions(text, split_joined(text, spans)), titles)
     spans = project_orgs(text, with_subsystems(text, founded_orgs(text, spans, titles)))
-    spans = made_products(text, spans)
+    spans = place_bodies(text, made_products(text, spans))
     return [_without_headquarters(text, c) for c in spans if not _not_a_name(text, c)]
 
 
