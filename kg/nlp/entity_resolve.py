@@ -67,6 +67,7 @@ from kg.nlp.patterns import (
     numbered_names,
     words,
 )
+from kg.nlp.relations.base import alone_in_brackets
 from kg.nlp.relations.lexicon import TITLE_PATTERN
 from kg.nlp.relations.place_names import COUNTRIES, PLACE_PREFIXES
 
@@ -365,7 +366,7 @@ def founded_orgs(
     follows becomes an ORG that includes it (龙源电力)."""
     candidates = list(candidates)
     people = {c.start for c in candidates if c.label == "PERSON"}
-    title_ends = dict(titles)
+    title_end_at = dict(titles)  # a title's start → its end
     out: list[Candidate] = []
     for cand in candidates:
         if cand.rule == MODEL_RULE and cand.label in ("PLACE", "PERSON"):
@@ -378,7 +379,7 @@ def founded_orgs(
                 or _holds_company_title(text, cand.end, people)
                 or (
                     _ACRONYM.fullmatch(text, cand.start, cand.end) is not None
-                    and title_ends.get(cand.end) in people
+                    and title_end_at.get(cand.end) in people
                 )
             )
             industry = _INDUSTRY_AFTER.match(text, cand.end) if cand.label == "PERSON" else None
@@ -607,11 +608,14 @@ def legal_form_names(text: str, model_spans: Sequence[Candidate]) -> list[Candid
     return found
 
 
-#: A founding verb and a year: 成立于1995年, 始建于一九二八年, 创业于1968年7月.
-_FOUNDING_VERB = r"(?:始|正式|注册|最早)?(?:成立|创建|创立|创办|设立|组建|始建|始创|建立)"
+#: A bracket between a name and what is said of it (缤特力（Plantronics）成立于…).
+_BRACKET_NOTE = r"(?:[（(][^（()）]{1,24}[)）])?"
+_FOUNDING_PREFIX = r"(?:始|正式|注册|最早)?"
+_FOUNDING_VERB = _FOUNDING_PREFIX + r"(?:成立|创建|创立|创办|设立|组建|始建|始创|建立)"
 _YEAR_AFTER_VERB = (
     r"于\s*(?:公元|西元)?\s*(?:1[5-9]\d\d|20\d\d|[一二][〇零○一二三四五六七八九]{3})年"
 )
+#: A founding verb and a year: 成立于1995年, 始建于一九二八年, 创业于1968年7月.
 _FOUNDED_ON = (
     rf"(?:{_FOUNDING_VERB}|创业|诞生){_YEAR_AFTER_VERB}"
     r"(?:[0-9一二三四五六七八九十]{1,2}月(?:[0-9一二三四五六七八九十]{1,3}日)?)?[初底末]?"
@@ -619,11 +623,10 @@ _FOUNDED_ON = (
 #: Right after a model PERSON, only an organisation's founding: not 诞生于, 创业于 (born, started)
 #: and not 创立于, 创办于 (由张三创立于2012年: the founder).
 _ORG_FOUNDED_ON = re.compile(
-    r"(?:[（(][^（()）]{1,24}[)）])?(?:始|正式|注册|最早)?(?:成立|始建|始创|设立|组建)"
-    + _YEAR_AFTER_VERB
+    _BRACKET_NOTE + _FOUNDING_PREFIX + r"(?:成立|始建|始创|设立|组建)" + _YEAR_AFTER_VERB
 )
 #: The founded organisation named before the verb, a bracket between (缤特力（Plantronics）).
-_FOUNDED_AFTER_NAME = re.compile(r"(?:[（(][^（()）]{1,24}[)）])?" + _FOUNDED_ON)
+_FOUNDED_AFTER_NAME = re.compile(_BRACKET_NOTE + _FOUNDED_ON)
 #: … or after it: 成立于1956年的（株）好丽友是…, 创业于1968年的美的集团，…
 _FOUNDED_BEFORE_NAME = re.compile(
     _FOUNDED_ON
@@ -1048,8 +1051,7 @@ def _bracketed_latin_names(text: str, chosen: list[Candidate]) -> list[Candidate
             name.label == "ORG"
             and inner.label != "ORG"
             and inner.rule in (MODEL_RULE, "gazetteer", "gazetteer_family")
-            and text[name.end : inner.start] in ("（", "(")
-            and text[inner.end : inner.end + 1] in ("）", ")")
+            and alone_in_brackets(text, name.end, inner.start, inner.end)
             and _LATIN_NAME.fullmatch(text, inner.start, inner.end)
         ):
             out[i] = replace(inner, label="ORG", kb_id="")

@@ -344,6 +344,11 @@ def train_ner(
     deadline = time.monotonic() + float(tr["max_minutes"]) * 60
     best_score, best_state = -1.0, copy.deepcopy(net.state_dict())
     average = WeightAverage(net, float(tr.get("ema_decay") or 0.0))
+
+    def dev_f1() -> dict[str, float]:
+        """Micro F1 of the network's current weights on each dev split."""
+        return {n: evaluate_model(model, sents).micro_f1 for n, sents in dev.items()}
+
     step, total, started = 0, 0.0, time.monotonic()
     bar = tqdm(total=max_steps, desc="training", unit="batch", mininterval=10)
     while step < max_steps:
@@ -362,7 +367,7 @@ def train_ner(
             out_of_time = time.monotonic() > deadline
             if step % eval_every == 0 or step == max_steps or out_of_time:
                 net.eval()
-                scores = {n: evaluate_model(model, sents).micro_f1 for n, sents in dev.items()}
+                scores = dev_f1()
                 score = sum(scores.values()) / max(1, len(scores))
                 record = {
                     "step": step,
@@ -373,9 +378,7 @@ def train_ner(
                 }
                 if average.enabled:  # the averaged weights compete with the current ones
                     with average.swapped_in(net):
-                        averaged = {
-                            n: evaluate_model(model, sents).micro_f1 for n, sents in dev.items()
-                        }
+                        averaged = dev_f1()
                         record["averaged_dev_f1"] = averaged
                         averaged_score = sum(averaged.values()) / max(1, len(averaged))
                         if averaged_score > max(score, best_score):
@@ -417,9 +420,9 @@ class WeightAverage:
 
     @torch.no_grad()
     def update(self, net: torch.nn.Module) -> None:
+        if not self.enabled:
+            return
         for name, value in net.state_dict().items():
-            if name not in self.state:
-                continue
             if value.dtype.is_floating_point:
                 self.state[name].mul_(self.decay).add_(value, alpha=1.0 - self.decay)
             else:

@@ -119,6 +119,12 @@ def no_break(text: str) -> bool:
     return not any(ch in CLAUSE_END for ch in text) and "“" not in text and "”" not in text
 
 
+def alone_in_brackets(text: str, after: int, start: int, end: int) -> bool:
+    """``text[start:end]`` is all that a bracket opening at ``after`` holds (深度求索（DeepSeek）:
+    DeepSeek after 深度求索)."""
+    return text[after:start] in ("（", "(") and text[end : end + 1] in ("）", ")")
+
+
 def opens_sentence(ctx: Context, mention: Mention, sentence: tuple[int, int]) -> bool:
     """``mention`` is the first thing its sentence says (quotation marks aside): its topic."""
     return ctx.text[sentence[0] : mention.start].strip('“”" ') == ""

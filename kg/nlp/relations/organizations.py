@@ -39,7 +39,13 @@ import itertools
 import re
 
 from kg.nlp.records import Mention, Relation
-from kg.nlp.relations.base import CLAUSE_END, Context, opens_sentence, relation
+from kg.nlp.relations.base import (
+    CLAUSE_END,
+    Context,
+    alone_in_brackets,
+    opens_sentence,
+    relation,
+)
 from kg.nlp.relations.dates import find_dates
 from kg.nlp.relations.lexicon import (
     PARENT_CUES,
@@ -57,13 +63,6 @@ _MADE = re.compile(
     r"^[^，。；“”]{0,8}?(?:自主|独立|联合|首次|正式|成功|全新)?(?:研制|研发|推出|发布|打造|生产|制造|"
     r"设计|开发|量产|带来)(?:的|了|出)?[^，。；]{0,16}?[“‘「]?$"
 )
-
-
-def _in_brackets_after(ctx: Context, name: Mention, inner: Mention) -> bool:
-    """``inner`` is the only thing in a bracket right after ``name`` (深度求索（DeepSeek）)."""
-    return ctx.text[name.end : inner.start] in ("（", "(") and ctx.text[
-        inner.end : inner.end + 1
-    ] in ("）", ")")
 
 
 #: A research team named after its leader, between an institution and what it made.
@@ -307,10 +306,13 @@ def extract_manufacturers(ctx: Context) -> list[Relation]:
             ):
                 # 中国科学技术大学潘建伟团队研制的“九章三号”: the team's institution made it
                 prev, gap = mentions[i - 2], gap[team.end() :]
-            elif prev is not None and i > 1 and _in_brackets_after(ctx, mentions[i - 2], prev):
-                prev = mentions[i - 2]  # 深度求索（DeepSeek）发布的…: the name, not its bracket
-                gap = ctx.between(prev, product)
-                gap = gap[gap.find("）") + 1 :] if "）" in gap else gap[gap.find(")") + 1 :]
+            elif (
+                prev is not None
+                and i > 1
+                and alone_in_brackets(ctx.text, mentions[i - 2].end, prev.start, prev.end)
+            ):
+                # 深度求索（DeepSeek）发布的…: the name, not its bracket; the gap after the bracket
+                prev, gap = mentions[i - 2], ctx.text[prev.end + 1 : product.start]
             if prev is not None and prev.label == "ORG" and _MADE.match(gap):
                 out.append(
                     relation(
