@@ -618,6 +618,48 @@ def test_founding_date_cues_and_subjects(
     ] == [(ents[0][0], expected)]
 
 
+@pytest.mark.parametrize(
+    ("text", "ents", "expected"),
+    [
+        # DATE，… ORG（alias）成立: the ORG right before the verb, the clause ending there
+        (
+            "2015年，星宝旗下的星冶云商股份有限公司（“星冶云商”）成立以后，业务扩大。",
+            [("星宝", "ORG"), ("星冶云商股份有限公司", "ORG"), ("星冶云商", "ORG")],
+            [("星冶云商股份有限公司", "2015")],
+        ),
+        (
+            "2012年6月，星汽集团旗下多家子公司发起设立的星安汽车保险股份有限公司也正式宣告成立。",
+            [("星汽集团", "ORG"), ("星安汽车保险股份有限公司", "ORG")],
+            [("星安汽车保险股份有限公司", "2012-06")],
+        ),
+        (
+            "1992年，为防范债务风险，“星海市城市建设投资开发总公司”注册成立。",
+            [("星海市城市建设投资开发总公司", "ORG")],
+            [("星海市城市建设投资开发总公司", "1992")],
+        ),
+        (
+            "星友教育设立于2015年1月，是星考教育集团的分校。",
+            [("星友教育", "ORG")],
+            [("星友教育", "2015-01")],
+        ),
+        (
+            "星麦电子商务有限公司是一家于2017年2月4日新成立的初创型企业。",
+            [("星麦电子商务有限公司", "ORG")],
+            [("星麦电子商务有限公司", "2017-02-04")],
+        ),
+        # the date is not the founding: the verb has an object, or the date is the subject
+        ("2018年，星巴公司成立的子公司星蚁上市。", [("星巴公司", "ORG"), ("星蚁", "ORG")], []),
+        ("2015年是星为公司成立的第十年。", [("星为公司", "ORG")], []),
+        ("2019年，星为公司成立二十周年。", [("星为公司", "ORG")], []),
+    ],
+)
+def test_founding_date_later_in_the_clause(
+    text: str, ents: list[tuple[str, str]], expected: list[tuple[str, str]]
+) -> None:
+    doc = make_doc(text, ents)
+    assert [(r.subject.text, r.value) for r in by_predicate(doc, "foundingDate")] == expected
+
+
 def test_founding_date_skips_brackets() -> None:
     text = "星火科技有限公司（其前身为星火电子厂），成立于2001年4月28日。"
     doc = make_doc(text, [("星火科技有限公司", "ORG"), ("星火电子厂", "ORG")])
@@ -1020,6 +1062,107 @@ def test_no_position_for_the_person_replaced() -> None:
         [("梁明", "PERSON"), ("余林", "PERSON"), ("星火酒业股份有限公司", "ORG")],
     )
     assert "余林" not in {r.subject.text for r in by_predicate(doc, "worksFor")}
+    # … the post is the replacing person's, with every title listed
+    doc = make_doc(
+        "梁明接替余林，出任星火集团有限责任公司党委书记、星火酒业股份有限公司董事长。",
+        [
+            ("梁明", "PERSON"),
+            ("余林", "PERSON"),
+            ("星火集团有限责任公司", "ORG"),
+            ("星火酒业股份有限公司", "ORG"),
+        ],
+    )
+    assert {(r.subject.text, r.object.text, r.title) for r in by_predicate(doc, "worksFor")} == {
+        ("梁明", "星火集团有限责任公司", "党委书记"),
+        ("梁明", "星火酒业股份有限公司", "董事长"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "ents", "expected"),
+    [
+        # 利用担任 + a list of posts, the last one before 等职务
+        (
+            "被告人袁星利用担任星海酒厂副厂长、星海集团有限公司副总经理、董事长、"
+            "星海股份有限公司董事长等职务上的便利，收受财物。",
+            [
+                ("袁星", "PERSON"),
+                ("星海酒厂", "ORG"),
+                ("星海集团有限公司", "ORG"),
+                ("星海股份有限公司", "ORG"),
+            ],
+            {
+                ("袁星", "星海酒厂", "副厂长"),
+                ("袁星", "星海集团有限公司", "副总经理、董事长"),
+                ("袁星", "星海股份有限公司", "董事长"),
+            },
+        ),
+        # 身兼 in a later clause about the sentence's subject
+        (
+            "叶明出任星宸股份董事，身兼星宸股份董事长、星杰建材有限公司总经理等数个职务。",
+            [
+                ("叶明", "PERSON"),
+                ("星宸股份", "ORG"),
+                ("星宸股份", "ORG"),
+                ("星杰建材有限公司", "ORG"),
+            ],
+            {
+                ("叶明", "星宸股份", "董事"),
+                ("叶明", "星宸股份", "董事长"),
+                ("叶明", "星杰建材有限公司", "总经理"),
+            },
+        ),
+        # 是 + a generic description before the name; 委员 is a post right after an ORG
+        (
+            "郑明是上市公司星南电缆股份有限公司董事长。",
+            [("郑明", "PERSON"), ("星南电缆股份有限公司", "ORG")],
+            {("郑明", "星南电缆股份有限公司", "董事长")},
+        ),
+        (
+            "徐明，是省政协委员、星店影视股份有限公司董事长。",
+            [("徐明", "PERSON"), ("省政协", "ORG"), ("星店影视股份有限公司", "ORG")],
+            {("徐明", "省政协", "委员"), ("徐明", "星店影视股份有限公司", "董事长")},
+        ),
+        (
+            "李明获任星景航空锻铸有限公司董事长。",
+            [("李明", "PERSON"), ("星景航空锻铸有限公司", "ORG")],
+            {("李明", "星景航空锻铸有限公司", "董事长")},
+        ),
+        # the sentence's topic (after a date), a later clause: PERSON 任 title
+        (
+            "2000年12月18日星林纸业有限责任公司正式挂牌成立，李明同志任董事长兼总经理，"
+            "王亮任副总经理。",
+            [("星林纸业有限责任公司", "ORG"), ("李明", "PERSON"), ("王亮", "PERSON")],
+            {
+                ("李明", "星林纸业有限责任公司", "董事长兼总经理"),
+                ("王亮", "星林纸业有限责任公司", "副总经理"),
+            },
+        ),
+        # … and a colon after the title
+        (
+            "星桥传媒广告有限公司成立于2008年，注册资金2800万元，董事长：李宗明。",
+            [("星桥传媒广告有限公司", "ORG"), ("李宗明", "PERSON")],
+            {("李宗明", "星桥传媒广告有限公司", "董事长")},
+        ),
+        # not a post: 任职 is no 任 + title, and another organisation between
+        (
+            "星火公司发布了新手机，余明任职期间表现突出。",
+            [("星火公司", "ORG"), ("余明", "PERSON")],
+            set(),
+        ),
+        (
+            "星火公司发布了新手机，云帆公司的余明任总经理。",
+            [("星火公司", "ORG"), ("云帆公司", "ORG"), ("余明", "PERSON")],
+            set(),
+        ),
+    ],
+)
+def test_appointments_and_lists_of_posts(
+    text: str, ents: list[tuple[str, str]], expected: set[tuple[str, str, str]]
+) -> None:
+    doc = make_doc(text, ents)
+    found = {(r.subject.text, r.object.text, r.title) for r in by_predicate(doc, "worksFor")}
+    assert found == expected
 
 
 def test_duie_headquarters_are_companies_only() -> None:

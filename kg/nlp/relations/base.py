@@ -125,9 +125,17 @@ def alone_in_brackets(text: str, after: int, start: int, end: int) -> bool:
     return text[after:start] in ("（", "(") and text[end : end + 1] in ("）", ")")
 
 
+#: A date opening a sentence before its topic (2000年12月18日山东泉林纸业有限责任公司…).
+_LEADING_DATE = re.compile(
+    r"^(?:(?:\d{4}|[〇零○一二三四五六七八九]{4})\s*年)?(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*[日号])?[，,]?"
+)
+
+
 def opens_sentence(ctx: Context, mention: Mention, sentence: tuple[int, int]) -> bool:
-    """``mention`` is the first thing its sentence says (quotation marks aside): its topic."""
-    return ctx.text[sentence[0] : mention.start].strip('“”" ') == ""
+    """``mention`` is the first thing its sentence says (quotation marks and a date aside): its
+    topic."""
+    before = ctx.text[sentence[0] : mention.start].strip('“”" ')
+    return _LEADING_DATE.sub("", before, count=1).strip('“”" ') == ""
 
 
 def nearest_person_before(mentions: list[Mention], *, stop_at_org: bool = True) -> Mention | None:

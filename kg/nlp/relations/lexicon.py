@@ -143,6 +143,37 @@ CORE_TITLES: tuple[str, ...] = (
     "总干事",
     "分析师",
     "律师",
+    "会计师",
+    "建筑师",
+    "架构师",
+    "店长",
+    "首席代表",
+    "专员",
+    "特派员",
+    "召集人",
+    # factories, villages, courts, parliaments, armed forces, sports
+    "厂长",
+    "矿长",
+    "场长",
+    "村长",
+    "乡长",
+    "庭长",
+    "检察长",
+    "审计长",
+    "法官",
+    "议员",
+    "议长",
+    "政委",
+    "司令员",
+    "参谋长",
+    "师长",
+    "军长",
+    "舰长",
+    "船长",
+    "机长",
+    "主教练",
+    "教练",
+    "领队",
 )
 
 _MOD = "(?:" + "|".join(sorted(TITLE_MODIFIERS, key=len, reverse=True)) + ")*"
@@ -179,10 +210,11 @@ class TitleMatch:
     has_unit: bool
 
 
-def title_at_end(text: str) -> str | None:
-    """The title that ends ``text`` (``…首席研究员`` → ``首席研究员``), if any."""
+def title_at_end(text: str, *, weak: bool = False) -> str | None:
+    """The title that ends ``text`` (``…首席研究员`` → ``首席研究员``), if any; ``weak``: also
+    titles that are ordinary words too (委员, 理事), where the context already says "a post"."""
     match = _TITLE_AT_END.search(text)
-    if match is None or match.group() in _WEAK_TITLES:
+    if match is None or (match.group() in _WEAK_TITLES and not weak):
         return None
     return match.group()
 
@@ -192,10 +224,13 @@ def is_title(text: str) -> bool:
     return _TITLE_FULL.fullmatch(text) is not None and text not in _WEAK_TITLES
 
 
-def title_of_gap(gap: str, extra_title: str | None = None) -> TitleMatch | None:
+def title_of_gap(
+    gap: str, extra_title: str | None = None, *, weak: bool = False
+) -> TitleMatch | None:
     """Read ``gap`` (the text between an organisation and a person) as ``[sub-unit] title``.
 
-    ``extra_title`` is a title another component found ending the gap (``doc.spans["titles"]``).
+    ``extra_title`` is a title another component found ending the gap (``doc.spans["titles"]``);
+    ``weak`` accepts titles that are ordinary words too (see :func:`title_at_end`).
     Returns ``None`` when the gap is not a title (a verb, a clause, too long).
     """
     raw = gap.rstrip()
@@ -206,7 +241,7 @@ def title_of_gap(gap: str, extra_title: str | None = None) -> TitleMatch | None:
     body = stripped[cut:]
     if not body:
         return None
-    core = title_at_end(body)
+    core = title_at_end(body, weak=weak)
     if core is None and extra_title and body.endswith(extra_title):
         core = extra_title
     if core is None:

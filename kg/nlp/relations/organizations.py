@@ -23,7 +23,9 @@ Rules (extractor names after ``rule:``):
   only ORG of a sentence saying it makes that class (天兵科技董事长…介绍，企业…从火箭自研…).
 - ``founding/date-cue`` (0.9; 0.8 across a comma): ORG … 成立于/创建于/创办于 DATE, ORG 于 DATE
   成立, 成立于 DATE 的 ORG, 自 DATE 成立以来，ORG; ``founding/date-then-org`` (0.85):
-  DATE，ORG 成立 (DATE，ORG、ORG 相继成立: each of the list);
+  DATE，ORG 成立 (DATE，ORG、ORG 相继成立: each of the list); ``founding/date-clause-org``
+  (0.75): DATE，…的 ORG（简称）也正式宣告成立 — the ORG right before the verb later in the
+  clause, no other date or founding verb between, nothing after the verb;
   ``founding/date-verb-org`` (0.75): DATE，张三在上海创办了 ORG. Not when the verb has another
   object (1999年组建我院教育系). Cues include 创始于/创牌于/起家于, ORG于 DATE 经…批准成立,
   ORG于 DATE 由张三创建 and ORG在 DATE 正式在…成立; an alias bracket between the ORG and the cue
@@ -70,13 +72,13 @@ _TEAM = re.compile(r"^(?:院士|教授|研究员)?(?:科研|研究)?(?:团队|�
 _MADE_BY = re.compile(r"^[”’」]?(?:号|火箭|运载火箭)?(?:是|系)?由$")
 _MADE_BY_VERB = re.compile(r"^(?:自主|独立|联合|负责)?(?:研制|研发|生产|制造|设计|开发|打造|推出)")
 _FOUND_BEFORE = re.compile(
-    r"(?:成立|创立|创建|创办|组建|始建|始创|创始|始|建立|注册成立|创设|创业|诞生|创牌|起家|创)"
+    r"(?:成立|创立|创建|创办|组建|始建|始创|创始|始|建立|注册成立|创设|设立|创业|诞生|创牌|起家|创)"
     r"(?:于|时间为|时间是|日期为)[：:]?\s*$"
 )
 _FOUND_AFTER = re.compile(
     r"^\s*(?:正式)?(?:在[^，。；“”]{1,45}?|经[^，。；“”]{1,20}?(?:批准|核准)|由[^，。；“”]{1,20}?)?"
-    r"(?:正式|注册|登记|宣告|挂牌|合并)*"
-    r"(?:成立|创立|创建|创办|组建|建立)(?!\d|[一二三四五六七八九十]+周年)"
+    r"(?:正式|注册|登记|宣告|挂牌|合并|新)*"
+    r"(?:成立|创立|创建|创办|组建|建立|设立)(?!\d|[一二三四五六七八九十]+周年)"
 )
 #: After the founding verb: the clause ends (or 的/以来/时 …), so the verb has no other object.
 _VERB_DONE = re.compile(
@@ -91,9 +93,36 @@ _DATE_THEN_ORG = re.compile(
     r"^[，,]?\s*(?:国有企业|民营企业|私营企业|合资企业|外资企业|国企|央企|上市公司)?[“\"]?"
 )
 _ORG_FOUNDED = re.compile(
-    r"^[”\"]?(?:相继|先后|同时|分别|均)?(?:在[^，。；“”]{1,12}?)?(?:正式|宣告|挂牌|注册)*"
-    r"(?:成立|创立|组建)(?!\d)"
+    r"^[”\"]?(?:[（(][^（()）]{0,30}[)）])?(?:也|亦|相继|先后|同时|分别|均)?(?:在[^，。；“”]{1,12}?)?"
+    r"(?:正式|宣告|挂牌|注册)*(?:成立|创立|组建)(?!\d|[一二三四五六七八九十]+周年)"
 )
+
+
+#: After 成立 in 2015年，…ORG 正式成立: the clause ends there (not 成立的子公司, 成立以来).
+_FOUNDED_CLAUSE_END = re.compile(r"^(?:$|[，,。；;！!？?、]|后|以后|之后|之初|伊始|时)")
+#: Between a date and the ORG founded later in its clause: no sentence end, no other founding.
+_FOUNDED_GAP_STOP = re.compile(
+    r"[。；;！!？?]|(?:成立|创立|创建|创办|组建|设立|建立)(?!的)|^\s*(?:是|为)"
+)
+
+
+def _founded_later_in_clause(
+    ctx: Context, orgs: list[Mention], date_end: int, limit: int
+) -> Mention | None:
+    """2015年，中国宝武旗下的欧冶云商股份有限公司（“欧冶云商”）成立以后 → 欧冶云商股份有限公司:
+    the first ORG after the date that the founding verb follows, with no other date, founding
+    verb or sentence end between (not 2015年是A公司成立的第十年, not 成立的子公司)."""
+    for org in orgs:
+        if org.start < date_end:
+            continue
+        gap = ctx.text[date_end : org.start]
+        if len(gap) > 50 or _FOUNDED_GAP_STOP.search(gap) or find_dates(gap):
+            return None
+        rest = ctx.text[org.end : limit]
+        verb = _ORG_FOUNDED.match(rest)
+        if verb is not None and _FOUNDED_CLAUSE_END.match(rest[verb.end() :]):
+            return org
+    return None
 
 
 def _org_list(ctx: Context, first: Mention) -> list[Mention]:
@@ -456,10 +485,24 @@ def extract_founding_dates(ctx: Context) -> list[Relation]:
             else:
                 comma = _DATE_THEN_ORG.match(after)
                 org = ctx.starting_at(end + comma.end()) if comma else None
-                if org is None or org.label != "ORG":
-                    continue
-                listed = _org_list(ctx, org)  # 1990年，上海证券交易所、深圳证券交易所相继成立
-                if not _ORG_FOUNDED.match(ctx.text[listed[-1].end : s1]):
+                listed = _org_list(ctx, org) if org is not None and org.label == "ORG" else []
+                # 1990年，上海证券交易所、深圳证券交易所相继成立
+                rest = ctx.text[listed[-1].end : s1] if listed else ""
+                verb = _ORG_FOUNDED.match(rest)
+                if verb is None or not _FOUNDED_CLAUSE_END.match(rest[verb.end() :]):
+                    later_org = _founded_later_in_clause(ctx, orgs, end, s1)
+                    if later_org is not None:
+                        out.append(
+                            relation(
+                                later_org,
+                                "foundingDate",
+                                None,
+                                sentence,
+                                "founding/date-clause-org",
+                                0.75,
+                                value=date.iso,
+                            )
+                        )
                     continue
                 out += [
                     relation(

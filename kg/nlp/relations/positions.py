@@ -10,8 +10,9 @@ Rules (extractor names after ``rule:``):
 - ``position/list-continuation`` (0.8): 天兵科技董事长张三、总经理李四 — 李四 at the same org.
 - ``position/person-org-title`` (0.8): 张三，清华大学教授 / 张三（清华大学教授） /
   张三是清华大学教授; 0.75 with nothing between (谭旭光潍柴动力股份有限公司董事长).
-- ``position/person-appointed-org-title`` (0.85): 张三担任/出任/任/兼任 + ORG + title (not the
-  person replaced: 梁金辉接替余林，出任…).
+- ``position/person-appointed-org-title`` (0.85): 张三担任/出任/任/兼任/身兼/获任 + ORG +
+  title, and every ORG + title listed after it (…利用担任A副厂长、B董事长等职务); the person
+  replaced is not the one appointed (梁金辉接替余林，出任… → 梁金辉).
 - ``position/org-person-title`` (0.8): 苏州银行王兰凤董事长(表示/在…) — the title ends the
   clause or a verb follows it.
 - ``position/anaphor-title-person`` (0.7): 该公司/该行/该校 + title + PERSON → the last ORG of
@@ -23,6 +24,8 @@ Rules (extractor names after ``rule:``):
   …，现任 ORG 董事长 (several: …、ORG 总经理).
 - ``position/topic-title`` (0.75): ORG …，董事长 PERSON — the ORG opens the sentence, a later
   clause is only a title before the person, no other organisation or person named between.
+- ``position/topic-appointed`` (0.7): ORG …，PERSON (同志)任董事长兼总经理 — the same, the title
+  after the person and a verb.
 - ``founder/title`` (0.9): a position whose title is 创始人 / 联合创始人 / 创办人 also gives
   founder.
 - ``position/person-clause-apposition`` (0.75): …，1937年生于广东顺德，ORG 董事长 (the
@@ -65,9 +68,18 @@ _FOUNDER_TITLES = {
     "创办者",
 }
 _ADVERBS = r"(?:现|曾|曾经|目前|后|同时|并|已|将|先后|还|也|又|一直|长期|自?[^，。；“”]{1,12}?起)"
+#: A generic description before an organisation's name: 上市公司广东南洋电缆集团股份有限公司.
+_ORG_DESCRIPTOR = r"(?:上市公司|国有企业|民营企业|私营企业|合资企业|外资企业|国企|央企)?"
+#: Verbs that put a person into a post named next (担任 ORG 董事长, 身兼 …).
+_TAKES_POST = (
+    r"(?:担任|出任|兼任|升任|就任|接任|调任|转任|改任|继任|留任|任职于|当选为|当选|作为|身兼|"
+    r"获任|获委任|受聘担任|受聘为|被任命为|被聘为|被选为|历任|任)"
+)
 _CONNECT = re.compile(
-    r"^(?:[，,]\s*)?(?:同志|先生|女士)?" + _ADVERBS + r"?(?:于[^，。；“”]{1,12}?)?"
-    r"(?P<verb>担任|出任|兼任|升任|就任|接任|调任|任职于|当选为|当选|作为|任)$"
+    r"^(?:[，,]\s*)?(?:同志|先生|女士)?(?:利用其?|凭借其?)?"
+    + _ADVERBS
+    + r"?(?:于[^，。；“”]{1,12}?)?"
+    r"(?P<verb>" + _TAKES_POST + ")" + _ORG_DESCRIPTOR + "$"
 )
 #: 任命张三为 ORG 董事长: the verb before the person, 为 between person and org.
 _APPOINT_BEFORE = re.compile(r"(?:任命|选举|推选|聘任|聘请|提名|推举|委任)$")
@@ -75,7 +87,7 @@ _APPOINT_BEFORE = re.compile(r"(?:任命|选举|推选|聘任|聘请|提名|推�
 _REPLACED = re.compile(r"(?:接替|接任|代替|取代|替代|顶替)了?$")
 #: A clause continuing the sentence's subject: …，现任 ORG 董事长.
 _CLAUSE_APPOINTED = re.compile(
-    r"[，,；;]\s*" + _ADVERBS + r"?(?:担任|出任|兼任|升任|就任|接任|任|作为)$"
+    r"[，,；;]\s*" + _ADVERBS + "?" + _TAKES_POST + _ORG_DESCRIPTOR + "$"
 )
 #: A clause that is only ORG + title: 梁庆德，1937年生于广东顺德，广东格兰仕集团有限公司董事长.
 _CLAUSE_BARE = re.compile(r"[，,；;]\s*$")
@@ -87,7 +99,9 @@ _GAP_BRACKET = re.compile(r"^(?:[（(][^）)]{0,30}[）)]|[”\"’」』]?[）)
 _ALIAS_BRACKET = re.compile(
     r"[（(](?:[^（()）]{0,10}(?:简称|下称|英文)[^（()）]{0,24}|[A-Za-z][A-Za-z0-9&.\- ]{0,30})[）)]"
 )
-_APPOSITION = re.compile(r"^(?:[，,（(]\s*(?:现任|现为|系|为|是)?|是|系|现为|\s+)$")
+_APPOSITION = re.compile(
+    r"^(?:[，,（(]\s*(?:现任|现为|系|为|是)?|是|系|现为|\s+)" + _ORG_DESCRIPTOR + "$"
+)
 
 
 #: What may follow a title written after the name (苏州银行王兰凤董事长表示, …董事长推出…).
@@ -212,6 +226,11 @@ def extract_positions(ctx: Context) -> list[Relation]:
             if topic is not None:
                 out += _position(ctx, person, topic[0], topic[1], sentence, "topic-title", 0.75)
                 continue
+            # ORG opening the sentence …，PERSON 任董事长
+            topic = _topic_appointed(ctx, mentions, i, sentence)
+            if topic is not None:
+                out += _position(ctx, person, topic[0], topic[1], sentence, "topic-appointed", 0.7)
+                continue
             # PERSON + connector + ORG + title (several: …董事长、ORG 总经理)
             for org, title, extractor, conf in _titles_after(ctx, mentions, i, sentence):
                 out += _position(ctx, person, org, title, sentence, extractor, conf)
@@ -311,10 +330,38 @@ def _topic_title(
     clause = re.search(r"[，,；;]\s*([^，,；;。]*)$", ctx.text[org.end : person.start])
     if clause is None or "“" in clause.group(1) or "”" in clause.group(1):
         return None
-    match = title_of_gap(clause.group(1))
+    match = title_of_gap(clause.group(1).rstrip("：: "))  # 董事长：张三
     if match is None or match.has_unit or _FOUNDER_TITLES.intersection(split_titles(match.text)):
         return None
     return org, match.text
+
+
+#: After the person: 任董事长兼总经理 to the end of the clause.
+_BARE_POST = re.compile(
+    r"^(?:同志|先生|女士)?"
+    + _ADVERBS
+    + r"?(?:担任|出任|兼任|就任|任)(?P<title>[^，,。；;！!？?“”]{1,16})"
+    r"(?=$|[，,。；;！!？?])"
+)
+
+
+def _topic_appointed(
+    ctx: Context, mentions: list[Mention], i: int, sentence: tuple[int, int]
+) -> tuple[Mention, str] | None:
+    """山东泉林纸业有限责任公司正式挂牌成立，李洪法同志任董事长兼总经理: a person opening a
+    later clause takes a bare title (no organisation after it) at the ORG opening the sentence,
+    no other organisation or person named between."""
+    org, person = mentions[0], mentions[i]
+    if i == 0 or org.label != "ORG" or not opens_sentence(ctx, org, sentence):
+        return None
+    if any(m.label in ("ORG", "PROJECT") for m in mentions[1:i]):
+        return None  # (persons may: …，张三任董事长，李四任总经理)
+    if not re.search(r"[，,；;]\s*$", ctx.text[org.end : person.start]):
+        return None
+    post = _BARE_POST.match(ctx.text[person.end : sentence[1]])
+    if post is None or not is_title(post.group("title")):
+        return None
+    return org, post.group("title")
 
 
 def _titles_after(
@@ -324,7 +371,20 @@ def _titles_after(
     j = i + 1
     out: list[tuple[Mention, str, str, float]] = []
     k = i + 1
-    if j < len(mentions) and mentions[j].label in _EMPLOYERS:
+    if (
+        j + 1 < len(mentions)
+        and mentions[j].label == "PERSON"
+        and _REPLACED.fullmatch(ctx.between(person, mentions[j]))
+        and _CONNECT.match(ctx.between(mentions[j], mentions[j + 1]))
+    ):
+        j += 1  # 梁金辉接替余林，出任…董事长: the post is the replacing person's
+        k = j
+        if mentions[j].label in _EMPLOYERS:
+            found = _title_tail(ctx, mentions[j], sentence, "person-appointed-org-title", 0.85)
+            if found is not None:
+                out, k = _chain(ctx, mentions, j, found, sentence)
+                k += 1
+    elif j < len(mentions) and mentions[j].label in _EMPLOYERS:
         found = _title_after(ctx, person, mentions[j], sentence)
         if found is not None:
             out, k = _chain(ctx, mentions, j, found, sentence)
@@ -417,10 +477,13 @@ def _title_tail(
     if following is not None and following.label == "PERSON":
         return None  # ORG 董事长 PERSON: the title is that person's
     tail = ctx.text[begin:end]
+    etc = re.search(r"等[^，。；]{0,4}?职", tail)  # …董事长等职务上的便利, 等数个职务
+    if etc is not None:
+        tail = tail[: etc.start()]
     for suffix in ("一职", "职务", "职位", "等职", "等职务"):
         if tail.endswith(suffix):
             tail = tail[: -len(suffix)]
-    match = title_of_gap(_clean_gap(tail))
+    match = title_of_gap(_clean_gap(tail), weak=True)  # after an ORG, 委员 is a post
     if match is None or (match.has_unit and len(match.text) > 12):
         return None
     return match.text, extractor, conf, end
