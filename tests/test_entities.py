@@ -391,6 +391,13 @@ def test_company_names_with_brackets(nlp: Language, text: str, model: Ents, expe
         # a name that was founded in a year, or whose chairman is a person, is a company
         ("星评媒成立于2014年。", [("星评媒", "PERSON")], [("星评媒", "ORG")]),
         ("张帆诞生于1950年。", [("张帆", "PERSON")], [("张帆", "PERSON")]),
+        # a model PLACE fragment inside a founded name gives way, unless it names a place
+        ("星途教育成立于2008年。", [("星", "PLACE")], [("星途教育", "ORG")]),
+        (
+            "上海星东新区成立于1993年。",
+            [("上海", "PLACE"), ("星东新区", "PLACE")],
+            [("上海", "PLACE"), ("星东新区", "PLACE")],
+        ),
         ("由张帆创立于2012年。", [("张帆", "PERSON")], [("张帆", "PERSON")]),
         (
             "星辉超市董事长张轩与李忠会晤。",
