@@ -391,6 +391,28 @@ def test_company_names_with_brackets(nlp: Language, text: str, model: Ents, expe
         # a name that was founded in a year, or whose chairman is a person, is a company
         ("星评媒成立于2014年。", [("星评媒", "PERSON")], [("星评媒", "ORG")]),
         ("张帆诞生于1950年。", [("张帆", "PERSON")], [("张帆", "PERSON")]),
+        # what a group owns is a company, not a person
+        (
+            "星巴集团旗下的星云今天发布了新版本。",
+            [("星巴集团", "ORG"), ("星云", "PERSON")],
+            [("星巴集团", "ORG"), ("星云", "ORG")],
+        ),
+        # a description is no name (a name comes after 名为), nor a modifier of another noun
+        (
+            "星度求索是一家位于杭州的人工智能公司。",
+            [("星度求索", "ORG"), ("杭州", "PLACE"), ("人工智能公司", "ORG")],
+            [("星度求索", "ORG"), ("杭州", "PLACE")],
+        ),
+        (
+            "他加入了一家名为星火科技有限公司的企业。",
+            [("星火科技有限公司", "ORG")],
+            [("星火科技有限公司", "ORG")],
+        ),
+        (
+            "俄罗斯和另一个独联体国家签署了条约。",
+            [("俄罗斯", "PLACE"), ("独联体", "ORG")],
+            [("俄罗斯", "PLACE"), ("独联体", "ORG")],
+        ),
         # a model PLACE fragment inside a founded name gives way, unless it names a place
         ("星途教育成立于2008年。", [("星", "PLACE")], [("星途教育", "ORG")]),
         (

@@ -660,6 +660,22 @@ def test_founding_date_later_in_the_clause(
     assert [(r.subject.text, r.value) for r in by_predicate(doc, "foundingDate")] == expected
 
 
+def test_founder_and_location_of_the_name_not_its_bracket_or_a_description() -> None:
+    text = "星度求索（StarSeek）是一家位于杭州的人工智能公司，由梁文星于2023年创立。"
+    doc = make_doc(
+        text,
+        [("星度求索", "ORG"), ("StarSeek", "ORG"), ("杭州", "PLACE"), ("梁文星", "PERSON")],
+    )
+    assert {
+        ("星度求索", "founder", "梁文星"),
+        ("星度求索", "location", "杭州"),
+        ("星度求索", "foundingDate", "2023"),
+    } <= triples(doc)
+    assert not any(
+        s == "StarSeek" for s, _, _ in triples(doc) - {("星度求索", "alternateName", "StarSeek")}
+    )
+
+
 def test_founding_date_skips_brackets() -> None:
     text = "星火科技有限公司（其前身为星火电子厂），成立于2001年4月28日。"
     doc = make_doc(text, [("星火科技有限公司", "ORG"), ("星火电子厂", "ORG")])

@@ -87,7 +87,7 @@ ORG_SUFFIXES: tuple[str, ...] = tuple(
 # Words that end in a one-character org suffix but are not organisations.
 _NOT_ORG_ENDINGS = set(
     words(
-        "布局 格局 大局 全局 结局 开局 变局 当局 出局 部署 总部 内部 外部 全部 局部 东部 "
+        "布局 格局 大局 全局 结局 开局 变局 当局 出局 部署 签署 总部 内部 外部 全部 局部 东部 "
         "西部 南部 北部 中部 本部 干部 头部 底部 顶部 上司 官司 大厅 议厅 会厅 餐厅 展厅 客厅 "
         "关系 体系 联系 派系 水系 星系 直系 旁系 母系 父系 嫡系 维系 世系 谱系 语系 品系 菜系 "
         "银河系 太阳系"
@@ -336,6 +336,8 @@ _FOUNDER_AFTER = re.compile(r"的?(?:联合)?(?:创始人|创办人|创建人)")
 #: What only follows a company or a brand (新秀丽旗下, 阿迪达斯品牌, …公司): a model PERSON there
 #: is an ORG (never 的公司: 张三的公司 is his company).
 _COMPANY_AFTER = re.compile(r"(?:旗下|品牌|集团|公司|股份有限公司|有限公司)")
+#: What a company is written after (阿里巴巴集团旗下的阿里云): a model PERSON there is an ORG.
+_UNIT_OF_BEFORE = re.compile(r"(?:旗下|下属|所属|附属|直属|控股)的?$")
 #: An industry noun right after a model PERSON span makes it a company name (龙源 + 电力,
 #: 宇树 + 科技): nouns only, no verbs (投资, 建设, 控股 also follow people as verbs).
 _INDUSTRY_AFTER = re.compile(
@@ -375,6 +377,7 @@ def founded_orgs(
                 before = None  # 创办了中国第一所…学校: the place only describes what was founded
             company = cand.label == "PERSON" and (
                 _COMPANY_AFTER.match(text, cand.end)
+                or _UNIT_OF_BEFORE.search(text, max(0, cand.start - 4), cand.start)
                 or _ORG_FOUNDED_ON.match(text, cand.end)
                 or _holds_company_title(text, cand.end, people)
                 or (
@@ -977,13 +980,27 @@ def repair_model_spans(
     return [_without_headquarters(text, c) for c in spans if not _not_a_name(text, c)]
 
 
+#: Before an ORG span that describes an organisation rather than naming it: 是一家位于杭州的
+#: 人工智能公司, 国内首家…的上市公司 (a name is introduced by 名为/叫 instead).
+_DESCRIBED = re.compile(
+    r"(?:一|首|第[一二三四五六七八九十])(?:家|所|个|座)(?:[^，。；“”名叫]{0,20}的)?$"
+)
+_DESCRIBED_HEAD = re.compile(
+    r"(?:公司|企业|机构|集团|平台|医院|学校|大学|银行|中心|厂商|研究所|研究院|实验室)$"
+)
+
+
 def _not_a_name(text: str, cand: Candidate) -> bool:
-    """A generic ORG noun (该公司), a one-character PERSON (江 of 江主席: no one to link), one
-    starting with a symbol (&CEO of 创始人&CEO), an adverb of manner (郑重地说道) or the name in a
-    scientific term (霍尔效应, 摩尔定律), or a PLACE that the 市 of a city name misled
-    (具身智能市场)."""
+    """A generic ORG noun (该公司) or a description (是一家…的人工智能公司), a one-character
+    PERSON (江 of 江主席: no one to link), one starting with a symbol (&CEO of 创始人&CEO), an
+    adverb of manner (郑重地说道) or the name in a scientific term (霍尔效应, 摩尔定律), or a
+    PLACE that the 市 of a city name misled (具身智能市场)."""
     if cand.label == "ORG":
-        return is_generic_org(text[cand.start : cand.end])
+        name = text[cand.start : cand.end]
+        return is_generic_org(name) or (
+            _DESCRIBED_HEAD.search(name) is not None
+            and _DESCRIBED.search(text, max(0, cand.start - 24), cand.start) is not None
+        )
     if cand.label == "PERSON":
         name = text[cand.start : cand.end]
         return (

@@ -25,6 +25,7 @@ from kg.nlp.relations.base import (
     JOIN,
     POSSESSIVE,
     Context,
+    alone_in_brackets,
     nearest_person_before,
     no_break,
     opens_sentence,
@@ -79,37 +80,14 @@ def extract_founders(ctx: Context) -> list[Relation]:
                 out.append(
                     relation(org, "founder", prev, sentence, "founder/person-founded-the-org", 0.85)
                 )
-            cursor = _by_clause(ctx, org, mentions[i + 1 :], sentence)
-            if cursor is None:
-                continue
-            people: list[Mention] = []
-            later = mentions[i + 1 :]
-            for m in later:
-                if m.start < cursor:
-                    continue
-                if not people and m.label == "PLACE" and _LEAD.match(ctx.text[cursor : m.end]):
-                    continue  # 是华裔谢易初…, 由美国药剂师希尔: the place describes the founder
-                if (
-                    not people
-                    and m.label == "ORG"
-                    and _LEAD.match(ctx.text[cursor : m.start])
-                    and _title_before_person(ctx, m, later)
-                ):
-                    cursor = m.end  # 由山东朱氏药业集团董事长朱坤福: the founder's position
-                    continue
-                gap = ctx.text[cursor : m.start]
-                if m.label == "PERSON" and (
-                    (not people and _LEAD.match(gap)) or (people and JOIN.match(gap))
-                ):
-                    people.append(m)
-                    cursor = m.end
-                    continue
-                break
-            if people and _BY_FOUNDED.match(ctx.text[cursor : sentence[1]]):
-                out += [
-                    relation(org, "founder", p, sentence, "founder/org-by-person", 0.85)
-                    for p in people
-                ]
+            for cursor in _by_clauses(ctx, org, mentions[i + 1 :], sentence):
+                found = _founders_from(ctx, mentions[i + 1 :], cursor, sentence)
+                if found:
+                    out += [
+                        relation(org, "founder", p, sentence, "founder/org-by-person", 0.85)
+                        for p in found
+                    ]
+                    break
     return out
 
 
@@ -166,19 +144,57 @@ _BY = re.compile(
 _BY_LATER = re.compile(r"[，,]\s*(?:最早|最初|后)?由")
 
 
-def _by_clause(
+def _by_clauses(
     ctx: Context, org: Mention, later: list[Mention], sentence: tuple[int, int]
-) -> int | None:
-    """Where the founders may start after ``ORG（…）是由`` or, when ``org`` opens the sentence
-    and nothing is named before the clause, after ``ORG…，由``."""
+) -> list[int]:
+    """Where the founders may start: after ``ORG（…）是由`` and, when ``org`` opens the sentence
+    and nothing but places and its own bracketed name is named before the clause, after
+    ``ORG…，由`` (深度求索（DeepSeek）是一家位于杭州的…公司，由梁文锋于2023年创立)."""
+    out: list[int] = []
     by = _BY.match(ctx.text, org.end, sentence[1])
     if by is not None:
-        return by.end()
+        out.append(by.end())
     if org.start != sentence[0] and ctx.text[sentence[0] : org.start].strip('“”"') != "":
-        return None
-    limit = later[0].start if later else sentence[1]
+        return out
+    named = [
+        m
+        for m in later
+        if m.label != "PLACE" and not alone_in_brackets(ctx.text, org.end, m.start, m.end)
+    ]
+    limit = named[0].start if named else sentence[1]
     clause = _BY_LATER.search(ctx.text, org.end, limit)
-    return clause.end() if clause is not None else None
+    if clause is not None:
+        out.append(clause.end())
+    return out
+
+
+def _founders_from(
+    ctx: Context, later: list[Mention], cursor: int, sentence: tuple[int, int]
+) -> list[Mention]:
+    """The people a 由 clause at ``cursor`` names as founders (由张三、李四于2016年创立)."""
+    people: list[Mention] = []
+    for m in later:
+        if m.start < cursor:
+            continue
+        if not people and m.label == "PLACE" and _LEAD.match(ctx.text[cursor : m.end]):
+            continue  # 是华裔谢易初…, 由美国药剂师希尔: the place describes the founder
+        if (
+            not people
+            and m.label == "ORG"
+            and _LEAD.match(ctx.text[cursor : m.start])
+            and _title_before_person(ctx, m, later)
+        ):
+            cursor = m.end  # 由山东朱氏药业集团董事长朱坤福: the founder's position
+            continue
+        gap = ctx.text[cursor : m.start]
+        if m.label == "PERSON" and (
+            (not people and _LEAD.match(gap)) or (people and JOIN.match(gap))
+        ):
+            people.append(m)
+            cursor = m.end
+            continue
+        break
+    return people if people and _BY_FOUNDED.match(ctx.text[cursor : sentence[1]]) else []
 
 
 def _title_before_person(ctx: Context, org: Mention, later: list[Mention]) -> bool:

@@ -266,9 +266,17 @@ def extract_locations(ctx: Context) -> list[Relation]:
                     )
                     continue
             subject = None
-            for m in reversed(mentions[:i]):
+            for j in range(i - 1, -1, -1):
+                m = mentions[j]
                 if m.label in _LOCATED:
                     subject = m
+                    named = mentions[j - 1] if j > 0 else None
+                    if (
+                        named is not None
+                        and named.label in _LOCATED
+                        and alone_in_brackets(ctx.text, named.end, m.start, m.end)
+                    ):
+                        subject = named  # 深度求索（DeepSeek）位于…: the name, not the bracket
                     break
                 if m.label == "PERSON":
                     break
