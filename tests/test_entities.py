@@ -391,6 +391,12 @@ def test_company_names_with_brackets(nlp: Language, text: str, model: Ents, expe
         # a name that was founded in a year, or whose chairman is a person, is a company
         ("星评媒成立于2014年。", [("星评媒", "PERSON")], [("星评媒", "ORG")]),
         ("张帆诞生于1950年。", [("张帆", "PERSON")], [("张帆", "PERSON")]),
+        # 校友 after a school is no part of its name
+        (
+            "星京理工大学校友何小星捐款。",
+            [("星京理工大学校友", "ORG"), ("何小星", "PERSON")],
+            [("星京理工大学", "ORG"), ("何小星", "PERSON")],
+        ),
         # what a group owns is a company, not a person
         (
             "星巴集团旗下的星云今天发布了新版本。",

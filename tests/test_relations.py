@@ -411,6 +411,41 @@ def test_alumni_of_the_school_not_its_department() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "ents", "expected"),
+    [
+        (
+            "星京理工大学校友、小星汽车董事长何小星向母校捐赠1亿元。",
+            [("星京理工大学", "ORG"), ("小星汽车", "ORG"), ("何小星", "PERSON")],
+            [("何小星", "星京理工大学")],
+        ),
+        (
+            "星华大学杰出校友张三回到母校。",
+            [("星华大学", "ORG"), ("张三", "PERSON")],
+            [("张三", "星华大学")],
+        ),
+        (
+            "星华大学校友张三的妻子李四出席。",
+            [("星华大学", "ORG"), ("张三", "PERSON"), ("李四", "PERSON")],
+            [("张三", "星华大学")],
+        ),
+        # not across a comma, not the relative named after the alumnus, not a club
+        (
+            "星华大学校友，张三的妻子李四出席。",
+            [("星华大学", "ORG"), ("张三", "PERSON"), ("李四", "PERSON")],
+            [],
+        ),
+        ("星江大学校友会会长李四致辞。", [("星江大学校友会", "ORG"), ("李四", "PERSON")], []),
+    ],
+)
+def test_alumni_named_after_the_school(
+    text: str, ents: list[tuple[str, str]], expected: list[tuple[str, str]]
+) -> None:
+    doc = make_doc(text, ents)
+    found = [(r.subject.text, r.object.text) for r in by_predicate(doc, "alumniOf") if r.object]
+    assert found == expected
+
+
 def test_parent_organizations() -> None:
     doc = make_doc(
         "浙江大学医学院附属第一医院开展新技术。", [("浙江大学医学院附属第一医院", "ORG")]

@@ -871,7 +871,9 @@ _FIELD_AFTER_SCHOOL = re.compile(
 #: An English given name glued to the end of a Chinese person's name (张红梅May; not 小V).
 _LATIN_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])[A-Z][a-z]+$")
 #: A research team run into its institution's name (浙江大学研究团队).
-_TEAM_AFTER = re.compile(r"(?:联合)?(?:科研|研究|创新|技术)?(?:团队|课题组)$")
+_TEAM_AFTER = re.compile(
+    r"(?:联合)?(?:科研|研究|创新|技术)?(?:团队|课题组)$|(?<=[学院校])(?:杰出|知名|优秀)?校友$"
+)
 #: A day of the week run into a person's name (王兆星周四称), or standing for one (周三表示).
 _WEEKDAY = re.compile(r"(?:周|星期|礼拜)[一二三四五六日天]$")
 #: Whitespace between two Han characters: no Chinese name has it, so a span across it is two.
@@ -916,7 +918,7 @@ def split_joined(text: str, spans: Sequence[Candidate]) -> list[Candidate]:
         elif cand.label == "ORG" and (field := _FIELD_AFTER_SCHOOL.search(name)):
             out.append(replace(cand, end=cand.start + field.start(1)))  # 罗马大学 | 法学
         elif cand.label == "ORG" and (team := _TEAM_AFTER.search(name)):
-            if team.start() >= 2:  # 浙江大学 | 研究团队: a team is no organisation of its own
+            if team.start() >= 2:  # 浙江大学 | 研究团队, 北京理工大学 | 校友: not organisations
                 out.append(replace(cand, end=cand.start + team.start()))
         elif cand.label == "ORG" and (prefix := _CATEGORY_BEFORE.match(name)):
             out.append(replace(cand, start=cand.start + prefix.end()))  # 国有企业广西中恒集团

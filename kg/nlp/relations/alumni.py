@@ -8,6 +8,8 @@ Rules (extractor names after ``rule:``):
 - ``alumni/org-graduated`` (0.75): PERSON … ORG毕业 / ORG博士 / ORG研究生学历 / 在 ORG 读书 /
   ORG…2008级 (a student's year).
 - 母校 ORG counts as 就读于 (0.75); 毕业于 ORG 的 PERSON names the person after the school.
+- ``alumni/alumnus`` (0.8): school + 校友 + PERSON, also after a list of the person's posts
+  (北京理工大学校友、小鹏汽车董事长何小鹏).
 
 The object is the school, not its academic unit: 毕业于武汉大学数学系 → 武汉大学 (a part of the
 mention; the unit → school link is ``parentOrganization``).
@@ -60,6 +62,17 @@ def extract_alumni(ctx: Context) -> list[Relation]:
             if org.label != "ORG":
                 continue
             before = ctx.text[max(sentence[0], org.start - 16) : org.start]
+            alumnus = _ALUMNUS.match(ctx.text, org.end, sentence[1])
+            if alumnus is not None and _SCHOOL.search(org.text):
+                # 北京理工大学校友、小鹏汽车董事长何小鹏: the person named after 校友
+                person = _person_after_alumnus(ctx, mentions[i + 1 :], alumnus.end())
+                if person is not None:
+                    out.append(
+                        relation(
+                            person, "alumniOf", _school(ctx, org), sentence, _ALUMNUS_RULE, 0.8
+                        )
+                    )
+                continue
             cue = _GRADUATED.search(before)
             orgs = [org]
             extractor, conf = "alumni/graduated-from", 0.9
@@ -110,6 +123,31 @@ def extract_alumni(ctx: Context) -> list[Relation]:
                 for o in orgs
             ]
     return out
+
+
+#: 校友 right after a school's name (杰出校友, 知名校友).
+_ALUMNUS = re.compile(r"(?:杰出|知名|优秀|老)?校友")
+_ALUMNUS_RULE = "alumni/alumnus"
+
+
+def _person_after_alumnus(ctx: Context, later: list[Mention], at: int) -> Mention | None:
+    """The PERSON 校友 (ending at ``at``) describes: right after it, or after a list of posts
+    (校友、小鹏汽车董事长何小鹏), no other person and no clause break between."""
+    for m in later:
+        if m.start < at:
+            continue
+        gap = ctx.text[at : m.start]
+        if m.label == "PERSON":
+            if gap == "":
+                return m  # 清华大学校友张三
+            if ctx.text.startswith("的", m.end):
+                return None  # 校友、…张三的妻子: the one described is not named
+            return m if gap[0] == "、" and len(gap) <= 24 else None
+        if not gap.startswith("、") and gap != "":
+            return None
+        if any(ch in "。；;！？!?“”" for ch in gap):
+            return None
+    return None
 
 
 def _person_after(ctx: Context, org: Mention) -> Mention | None:
