@@ -949,6 +949,23 @@ def test_lexicon() -> None:
     assert match is not None and match.text == "销售与服务总裁" and match.has_unit
     assert title_of_gap("在会上说") is None
     assert title_of_gap("和团队研究员") is None
+    # 委员 is a post only where the context says so
+    assert title_of_gap("委员") is None
+    assert title_of_gap("委员", weak=True) is not None
+    assert title_at_end("副厂长") == "副厂长"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("北京大学法学院", ("北京大学", 4)),
+        ("复旦大学附属华山医院", ("复旦大学", 4)),
+        ("上海微电子装备（集团）股份有限公司", None),  # never split inside a bracket
+        ("星海建设（集团）有限公司研究院", ("星海建设（集团）有限公司", 12)),
+    ],
+)
+def test_split_parent(name: str, expected: tuple[str, int] | None) -> None:
+    assert split_parent(name) == expected
 
 
 @pytest.mark.parametrize(

@@ -354,14 +354,17 @@ def ends_with_subunit_head(name: str) -> bool:
 def split_parent(name: str) -> tuple[str, int] | None:
     """Split a nested organisation name into its parent and where the child part starts.
 
-    ``北京大学法学院`` → ``("北京大学", 4)``; ``复旦大学附属华山医院`` → ``("复旦大学", 6)``.
+    ``北京大学法学院`` → ``("北京大学", 4)``; ``复旦大学附属华山医院`` → ``("复旦大学", 4)``
+    (the cue 附属 starts the rest). Never inside a bracket (…装备（集团）股份有限公司 stays whole).
     The longest parent wins (so a chain is split one level at a time). ``None`` when no split
     leaves a real sub-unit (``中国石油化工集团公司`` stays whole).
     """
     for cut in range(len(name) - 2, 2, -1):
         parent = name[:cut]
-        if not ends_with_org_head(parent):
-            continue
+        if not ends_with_org_head(parent) or parent.count("（") + parent.count("(") != (
+            parent.count("）") + parent.count(")")
+        ):
+            continue  # not inside a bracket (上海微电子装备（集团）股份有限公司)
         rest = name[cut:]
         cue = re.match(r"(?:所属|下属|附属|直属|旗下)的?", rest)
         child = rest[cue.end() :] if cue else rest
