@@ -240,6 +240,33 @@ def test_common_names_stay_apart_across_articles() -> None:
     assert not is_ambiguous_person("康永来") and not is_ambiguous_person("卡斯滕·芬克")
 
 
+def test_common_name_discriminated_by_the_employer_as_linked() -> None:
+    """An employer named by the article's own alias (自动化所) is the same employer as its full
+    name in another article: one person, not two."""
+    linker = Linker()
+    a = link(
+        linker,
+        "星海科学院自动化研究所（以下简称“自动化所”）发布成果。自动化所所长徐波介绍了进展。",
+        [
+            ("星海科学院自动化研究所", "ORG"),
+            ("自动化所", "ORG"),
+            ("自动化所", "ORG"),
+            ("徐波", "PERSON"),
+        ],
+        "a",
+    )
+    b = link(
+        linker,
+        "星海科学院自动化研究所所长徐波出席论坛。",
+        [("星海科学院自动化研究所", "ORG"), ("徐波", "PERSON")],
+        "b",
+    )
+    person_a = next(e for k, e in a.items() if k.startswith("徐波@"))
+    assert (
+        person_a.iri == b["徐波@13"].iri == entity_iri("PERSON", "徐波", "星海科学院自动化研究所")
+    )
+
+
 def test_link_doc_covers_ents_and_relation_parts() -> None:
     text = "北京大学法学院教授易明说。"
     doc = Sentencizer()(CharTokenizer(_VOCAB)(text))

@@ -219,7 +219,7 @@ class Linker:
         for (type_, alias), key in aliases.items():
             if key in groups and alias != groups[key].label and type_ == key[0]:
                 groups[key].aliases.add(alias)
-        entities = self._entities(groups, relations, article_key)
+        entities = self._entities(groups, _first_employers(relations, chosen), article_key)
         out: dict[tuple[int, int], Entity] = {}
         for m, rule, detail in pending:
             entity = entities[chosen[(m.start, m.end)]]
@@ -286,9 +286,11 @@ class Linker:
         return (label, name), "same-name", ""
 
     def _entities(
-        self, groups: dict[tuple[str, str], _Group], relations: Sequence[Relation], article: str
+        self,
+        groups: dict[tuple[str, str], _Group],
+        employer: dict[tuple[int, int], str],
+        article: str,
     ) -> dict[tuple[str, str], Entity]:
-        employer = _first_employers(relations)
         out: dict[tuple[str, str], Entity] = {}
         for key, group in groups.items():
             discriminator: str | None = None
@@ -347,13 +349,18 @@ def _short_form_of(
     return candidates[0] if len(candidates) == 1 else None
 
 
-def _first_employers(relations: Sequence[Relation]) -> dict[tuple[int, int], str]:
-    """PERSON mention span → canonical name of the organisation (or project) of its first
-    position in the article."""
+def _first_employers(
+    relations: Sequence[Relation], linked: dict[tuple[int, int], tuple[str, str]]
+) -> dict[tuple[int, int], str]:
+    """PERSON mention span → name of the organisation (or project) of its first position in the
+    article, as linked (``linked``: mention span → entity key), so that an alias the article
+    introduced (自动化所 for 中国科学院自动化研究所) names the same employer as the full name."""
     out: dict[tuple[int, int], str] = {}
     for r in relations:
         if r.predicate == "worksFor" and r.object is not None:
-            out.setdefault(
-                (r.subject.start, r.subject.end), canonical_name(r.object.text, r.object.label)
+            span = (r.object.start, r.object.end)
+            name = (
+                linked[span][1] if span in linked else canonical_name(r.object.text, r.object.label)
             )
+            out.setdefault((r.subject.start, r.subject.end), name)
     return out
