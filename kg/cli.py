@@ -229,9 +229,7 @@ def _checked(paths: tuple[str, ...]) -> list[str]:
 
 
 @cli.command()
-@click.argument(
-    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+@click.argument("file", metavar="[FILE|QUERY]", required=False)
 @click.option("--sparql", help="The query text, instead of a file.")
 @store_option
 @click.option(
@@ -249,23 +247,24 @@ def _checked(paths: tuple[str, ...]) -> list[str]:
     help="Allow SERVICE clauses (they make the store send HTTP requests).",
 )
 @handle_errors
-def query(
-    file: Path | None, sparql: str | None, store: Path, fmt: str, allow_service: bool
-) -> None:
+def query(file: str | None, sparql: str | None, store: Path, fmt: str, allow_service: bool) -> None:
     """Run a SPARQL query over the union of all graphs.
+
+    The query is a file (``.rq``) or its text, given as the argument or with --sparql. The
+    schema, rdfs, xsd and kg prefixes need no PREFIX lines.
 
     \b
     Examples:
       kg query queries/positions.rq --format table
-      kg query --sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --format json
+      kg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --format json
       kg query --sparql 'CONSTRUCT WHERE { ?s schema:founder ?o }' --format turtle
     """
     from kg.errors import QueryError
-    from kg.query import run_query
+    from kg.query import query_text, run_query
 
     if (file is None) == (sparql is None):
-        raise QueryError("Give either a query FILE or --sparql TEXT (one of them).")
-    text = file.read_text(encoding="utf-8") if file else str(sparql)
+        raise QueryError("Give either a query FILE (or its text) or --sparql TEXT (one of them).")
+    text = query_text(file) if file is not None else str(sparql)
     sys.stdout.write(run_query(store, text, fmt, allow_service=allow_service))
 
 

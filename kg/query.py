@@ -8,6 +8,7 @@ N-Quads.
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from pathlib import Path
 
@@ -27,6 +28,26 @@ GRAPH_FORMATS = {
     "ntriples": ox.RdfFormat.N_TRIPLES,
     "nquads": ox.RdfFormat.N_QUADS,
 }
+
+
+#: How a SPARQL query or update starts (after comments): a prologue or a query form.
+_QUERY_START = re.compile(
+    r"^\s*(?:#[^\n]*\n\s*)*(?:PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE
+)
+
+
+def query_text(file_or_query: str) -> str:
+    """The text of the query ``file_or_query`` names: a file's contents, or the argument itself
+    when it is a query (``SELECT …``, ``PREFIX …``) rather than a path."""
+    path = Path(file_or_query)
+    if _QUERY_START.match(file_or_query):
+        return file_or_query
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
+    raise QueryError(
+        f"No query file {file_or_query!r}. Give a .rq file (see queries/) or the query text, "
+        "e.g. kg query 'SELECT * WHERE { ?s ?p ?o } LIMIT 10'."
+    )
 
 
 def run_query(

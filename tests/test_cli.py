@@ -83,6 +83,10 @@ def test_build_then_query_formats(runner: CliRunner, tmp_path: Path) -> None:
         ],
     )
     assert "<http://schema.org/Person>" in result.output
+    # the query text may be the argument too
+    query = "# people\nSELECT ?l WHERE { ?p a schema:Person ; rdfs:label ?l }"
+    result = runner.invoke(cli, ["query", query, "--store", store, "--format", "csv"])
+    assert result.output.splitlines() == ["l", "康永来"]
     result = runner.invoke(cli, ["stats", "--store", store, "--json"])
     assert json.loads(result.output)["articles"] == 1
 
@@ -91,7 +95,8 @@ def test_build_then_query_formats(runner: CliRunner, tmp_path: Path) -> None:
     ("args", "status", "message"),
     [
         (["query", "--sparql", "SELEKT nothing"], 7, "malformed"),
-        (["query"], 7, "either a query FILE or --sparql"),
+        (["query"], 7, "either a query FILE"),
+        (["query", "no/such/query.rq"], 7, "No query file 'no/such/query.rq'"),
         (["query", "--sparql", "ASK {}", "--format", "turtle"], 7, "SELECT/ASK"),
         (["build", "no/such/dir"], 4, "No such file"),
         (["serve"], 6, "No store at"),
