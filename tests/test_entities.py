@@ -655,6 +655,18 @@ def test_a_department_is_part_of_the_org_name(
         ("星江大学研究团队发表论文。", [("星江大学研究团队", "ORG")], [("星江大学", "ORG")]),
         ("研究团队发表论文。", [("研究团队", "ORG")], []),
         ("利比亚官员周三表示。", [("周三", "PERSON")], []),
+        # a speech verb run into a name; a byline or a meeting run into an ORG; a meeting that is
+        # no person
+        ("副主席王刚强调，要加强合作。", [("王刚强调", "PERSON")], [("王刚", "PERSON")]),
+        ("会见学员时强调，要加强合作。", [("时强调", "PERSON")], []),
+        ("本报综合报道星海建设部政策研究中心主任赵明表示。",
+         [("综合报道星海建设部政策研究中心", "ORG"), ("赵明", "PERSON")],
+         [("星海建设部政策研究中心", "ORG"), ("赵明", "PERSON")]),
+        ("第四届星海金融年会上星海建设部政策研究中心副主任秦明表示。",
+         [("星海金融年会上星海建设部政策研究中心", "ORG"), ("秦明", "PERSON")],
+         [("第四届星海金融年会", "EVENT"), ("星海建设部政策研究中心", "ORG"), ("秦明", "PERSON")]),
+        ("在星太经合组织公司总裁高峰会上的演讲。",
+         [("星太经合组织公司", "ORG"), ("高峰会", "PERSON")], [("星太经合组织公司", "ORG")]),
         ("华帝小V上台。", [("华帝小V", "PERSON")], [("华帝小V", "PERSON")]),
         ("LULU及阿达上台。", [("LULU", "PERSON")], [("LULU", "PERSON")]),
         ("他在University of Wyoming任教。", [("University of Wyoming", "PERSON")],

@@ -184,6 +184,8 @@ def _word_tags() -> dict[str, str]:
 
 #: What makes a person's name part of a scientific term (量子反常霍尔效应, 摩尔定律): no person.
 _NAMED_TERM = re.compile(r"效应|定律|定理|方程|常数|猜想|悖论|不等式")
+#: Meetings the model took for a person after a title (亚太经合组织公司总裁高峰会).
+_MEETING = re.compile(r"(?:高峰会|峰会|年会|大会|论坛|座谈会|研讨会|发布会|博览会|联席会)")
 #: Tags of words that make an adverb of manner with 地 (郑重地说道): adjectives, adverbs.
 _MANNER_TAGS = frozenset({"a", "ad", "an", "b", "d", "z", "i", "l"})
 
@@ -534,6 +536,7 @@ def title_people(
                 len(name) == size
                 and all(_is_cjk(ch) and ch not in STOP_CHARS for ch in name[1:])
                 and not _SPEECH_VERB.match(name)
+                and not _SPEECH_TAIL.search(name)  # 学员时强调: 时 is a surname, 强调 no name
                 and _AFTER_NAME.match(text, end + size)
                 and not covered(end, end + size)
                 and not in_title(end, end + size)
@@ -874,6 +877,11 @@ _LATIN_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])[A-Z][a-z]+$")
 _TEAM_AFTER = re.compile(
     r"(?:联合)?(?:科研|研究|创新|技术)?(?:团队|课题组)$|(?<=[学院校])(?:杰出|知名|优秀)?校友$"
 )
+#: A clause run into the start of an ORG span: a byline's 综合报道, an event's 会上 (第四届中国地产
+#: 金融年会上住房和城乡建设部政策研究中心副主任…).
+_LEAD_IN = re.compile(r"^[^，。；“”]{0,16}?(?:综合报道|报道|会上|会议上|论坛上|典礼上|仪式上)")
+#: A speech verb run into the end of a person's name (no given name ends so).
+_SPEECH_TAIL = re.compile(r"(?:强调|表示|指出|认为|介绍|透露|坦言)$")
 #: A day of the week run into a person's name (王兆星周四称), or standing for one (周三表示).
 _WEEKDAY = re.compile(r"(?:周|星期|礼拜)[一二三四五六日天]$")
 #: Whitespace between two Han characters: no Chinese name has it, so a span across it is two.
@@ -922,6 +930,9 @@ def split_joined(text: str, spans: Sequence[Candidate]) -> list[Candidate]:
                 out.append(replace(cand, end=cand.start + team.start()))
         elif cand.label == "ORG" and (prefix := _CATEGORY_BEFORE.match(name)):
             out.append(replace(cand, start=cand.start + prefix.end()))  # 国有企业广西中恒集团
+        elif cand.label == "ORG" and (lead := _LEAD_IN.match(name)):
+            if cand.length - lead.end() >= 3:  # 综合报道 | 住房和城乡建设部…, …年会上 | 住房…
+                out.append(replace(cand, start=cand.start + lead.end()))
         elif cand.label == "ORG" and (cut := _JOINED_AT.search(text, cand.start, cand.end - 2)):
             out.append(replace(cand, end=cut.end()))
             rest = replace(cand, start=cut.end() + 1)
@@ -930,6 +941,9 @@ def split_joined(text: str, spans: Sequence[Candidate]) -> list[Candidate]:
         elif cand.label == "PERSON" and (tail := _LATIN_TAIL.search(text, cand.start, cand.end)):
             if tail.start() - cand.start >= 2:
                 out.append(replace(cand, end=tail.start()))
+        elif cand.label == "PERSON" and (said := _SPEECH_TAIL.search(name)):
+            if said.start() >= 2:  # 王刚强调 → 王刚; 时强调 (会见…时强调): no name
+                out.append(replace(cand, end=cand.start + said.start()))
         elif cand.label == "PERSON" and (day := _WEEKDAY.search(text, cand.start, cand.end)):
             if day.start() - cand.start >= 2:  # 王兆星周四称: the day he said it; 周三 alone: none
                 out.append(replace(cand, end=day.start()))
@@ -1009,6 +1023,7 @@ def _not_a_name(text: str, cand: Candidate) -> bool:
             cand.length < 2
             or not name[0].isalnum()
             or _is_manner_adverb(name)
+            or _MEETING.fullmatch(name) is not None
             or _NAMED_TERM.match(text, cand.end) is not None
         )
     if cand.label == "PLACE":
