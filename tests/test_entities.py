@@ -184,6 +184,19 @@ def test_gazetteer_overrides_shorter_model_place(nlp: Language) -> None:
     assert ents == [("广东", "PLACE"), ("江门中微子实验", "PROJECT")]
 
 
+@pytest.mark.parametrize(
+    ("text", "model", "expected"),
+    [
+        ("首届湖南大学生创业大赛举行。", [("湖南", "PLACE")], [("湖南", "PLACE")]),
+        ("湖南大学生物学院成立。", [], [("湖南大学生物学院", "ORG")]),
+    ],
+)
+def test_a_school_name_before_students_is_no_match(
+    nlp: Language, text: str, model: Ents, expected: Ents
+) -> None:
+    assert run(nlp, text, model) == expected
+
+
 def test_book_title_overrides_model_work(nlp: Language) -> None:
     assert run(nlp, "游戏《黑神话·悟空》热销。", [("黑神话·悟空", "WORK")]) == [
         ("《黑神话·悟空》", "WORK")

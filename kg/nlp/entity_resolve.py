@@ -204,6 +204,11 @@ def _splits_words(text: str, start: int, end: int) -> bool:
     return any(len(piece) == 2 and freq.get(piece, 0) >= _COMMON_WORD for piece in (left, right))
 
 
+#: After a school's name, 生 makes students of a place (湖南大学生创业大赛: 湖南 + 大学生), not the
+#: school's (北京大学生命科学学院, 浙江大学生态研究所).
+_STUDENTS = re.compile(r"(?<=[大中小]学)生(?![命物态理化产])")
+
+
 def gazetteer_candidates(text: str, gazetteer: Gazetteer) -> list[Candidate]:
     found: list[Candidate] = []
     for hit in gazetteer.find(text):
@@ -211,7 +216,7 @@ def gazetteer_candidates(text: str, gazetteer: Gazetteer) -> list[Candidate]:
         if hit.label == "PRODUCT" and not _aligned(text, hit.start, end):
             version = _VERSION.match(text, end)  # Qwen3, Llama3.1, GPT-4o: the name + its version
             end = version.end() if version else end
-        if not _aligned(text, hit.start, end):
+        if not _aligned(text, hit.start, end) or _STUDENTS.match(text, end):
             continue
         short = hit.end - hit.start <= 3 and _is_cjk(text[hit.start]) and not hit.family
         if short and _splits_words(text, hit.start, hit.end):
