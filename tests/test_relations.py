@@ -473,6 +473,42 @@ def test_parent_organizations() -> None:
     assert split_parent("中国石油化工集团公司") is None
 
 
+@pytest.mark.parametrize(
+    ("text", "ents", "makers"),
+    [
+        # a list of makers after 由, a class noun before it, 合作/抓总 before the verb
+        (
+            "“九章九号”由星海科技大学与星海微系统研究所、国家星行计算中心合作研制。",
+            [
+                ("九章九号", "PRODUCT"),
+                ("星海科技大学", "ORG"),
+                ("星海微系统研究所", "ORG"),
+                ("国家星行计算中心", "ORG"),
+            ],
+            {"星海科技大学", "星海微系统研究所", "国家星行计算中心"},
+        ),
+        (
+            "C929大型客机由星飞公司与多家企业合作研制。",
+            [("C929", "PRODUCT"), ("星飞公司", "ORG")],
+            {"星飞公司"},
+        ),
+        (
+            "长征九号运载火箭由星海火箭研究院抓总研制。",
+            [("长征九号", "PRODUCT"), ("星海火箭研究院", "ORG")],
+            {"星海火箭研究院"},
+        ),
+        # who does something else with it made nothing
+        ("星手机由星康公司销售。", [("星手机", "PRODUCT"), ("星康公司", "ORG")], set()),
+        ("星手机的设计由星为公司负责。", [("星手机", "PRODUCT"), ("星为公司", "ORG")], set()),
+    ],
+)
+def test_makers_named_after_the_product(
+    text: str, ents: list[tuple[str, str]], makers: set[str]
+) -> None:
+    doc = make_doc(text, ents)
+    assert {r.object.text for r in by_predicate(doc, "manufacturer") if r.object} == makers
+
+
 def test_manufacturer_location_places_projects() -> None:
     doc = make_doc(
         "蓝箭航天研制的朱雀三号完成试车。", [("蓝箭航天", "ORG"), ("朱雀三号", "PRODUCT")]

@@ -18,7 +18,8 @@ Rules (extractor names after ``rule:``):
   …市/…县 is located there (青岛金暖阳燃气取暖器有限公司 → 青岛).
 - ``manufacturer/org-made-product`` (0.75): ORG 研制/推出/发布/打造/生产/带来 … PRODUCT
   (same clause; also ORG + PERSON团队/课题组 研制的 PRODUCT: the team's institution);
-  ``manufacturer/product-by-org`` (0.85): PRODUCT 由 ORG 研制;
+  ``manufacturer/product-by-org`` (0.85; 0.8 each of a list): PRODUCT(大型客机…)由 ORG(与 ORG、
+  ORG)(合作/抓总)研制, also 由 ORG 与多家企业合作研制;
   ``manufacturer/maker-in-discourse`` (0.6): 商业火箭“天龙三号”… then, within two sentences, the
   only ORG of a sentence saying it makes that class (天兵科技董事长…介绍，企业…从火箭自研…).
 - ``founding/date-cue`` (0.9; 0.8 across a comma): ORG … 成立于/创建于/创办于 DATE, ORG 于 DATE
@@ -43,6 +44,7 @@ import re
 from kg.nlp.records import Mention, Relation
 from kg.nlp.relations.base import (
     CLAUSE_END,
+    JOIN,
     Context,
     alone_in_brackets,
     opens_sentence,
@@ -69,8 +71,11 @@ _MADE = re.compile(
 
 #: A research team named after its leader, between an institution and what it made.
 _TEAM = re.compile(r"^(?:院士|教授|研究员)?(?:科研|研究)?(?:团队|课题组|研究组|小组)")
-_MADE_BY = re.compile(r"^[”’」]?(?:号|火箭|运载火箭)?(?:是|系)?由$")
-_MADE_BY_VERB = re.compile(r"^(?:自主|独立|联合|负责)?(?:研制|研发|生产|制造|设计|开发|打造|推出)")
+_MADE_BY = re.compile(r"^[”’」]?[^，。；“”、]{0,6}?(?:是|系)?由$")
+_MADE_BY_VERB = re.compile(
+    r"^(?:等单位)?(?:(?:与|和|及)[^，。；“”]{1,10}?(?=合作|联合|共同))?"
+    r"(?:自主|独立|联合|共同|合作|负责|牵头|抓总)?(?:研制|研发|生产|制造|设计|开发|打造|推出)"
+)
 _FOUND_BEFORE = re.compile(
     r"(?:成立|创立|创建|创办|组建|始建|始创|创始|始|建立|注册成立|创设|设立|创业|诞生|创牌|起家|创)"
     r"(?:于|时间为|时间是|日期为)[：:]?\s*$"
@@ -362,22 +367,25 @@ def extract_manufacturers(ctx: Context) -> list[Relation]:
                     )
                 )
             nxt = mentions[i + 1] if i + 1 < len(mentions) else None
-            if (
-                nxt is not None
-                and nxt.label == "ORG"
-                and _MADE_BY.match(ctx.between(product, nxt))
-                and _MADE_BY_VERB.match(ctx.text[nxt.end : sentence[1]])
-            ):
-                out.append(
-                    relation(
-                        product,
-                        "manufacturer",
-                        nxt,
-                        sentence,
-                        "manufacturer/product-by-org",
-                        0.85,
-                    )
-                )
+            if nxt is not None and nxt.label == "ORG" and _MADE_BY.match(ctx.between(product, nxt)):
+                # 由 ORG(与 ORG、ORG)(合作)研制: every organisation of the list made it
+                makers = [nxt]
+                for m in mentions[i + 2 :]:
+                    if m.label != "ORG" or not JOIN.match(ctx.between(makers[-1], m)):
+                        break
+                    makers.append(m)
+                if _MADE_BY_VERB.match(ctx.text[makers[-1].end : sentence[1]]):
+                    out += [
+                        relation(
+                            product,
+                            "manufacturer",
+                            maker,
+                            sentence,
+                            "manufacturer/product-by-org",
+                            0.85 if len(makers) == 1 else 0.8,
+                        )
+                        for maker in makers
+                    ]
     out += _makers_in_discourse(ctx)
     return out
 
