@@ -115,6 +115,20 @@ def test_finds_entity(nlp: Language, text: str, expected: tuple[str, str]) -> No
     assert expected in run(nlp, text)
 
 
+@pytest.mark.parametrize(
+    ("text", "model", "expected"),
+    [
+        ("星为发布了Mate90系列手机。", [], [("Mate90", "PRODUCT")]),
+        ("星伟达H90芯片对外出口。", [("星伟达", "ORG")], [("H90", "PRODUCT")]),
+        ("星瑞的COVID-19疫苗获批。", [], []),  # the disease's name, not the vaccine's
+    ],
+)
+def test_latin_model_names_next_to_a_class_noun(
+    nlp: Language, text: str, model: Ents, expected: Ents
+) -> None:
+    assert [e for e in run(nlp, text, model) if e[1] == "PRODUCT"] == expected
+
+
 def test_long_latin_words_are_linear() -> None:
     """A long Latin word with no digit is no model name, and is rejected in linear time (the
     old model-name pattern backtracked exponentially: 1.5 s for 24 letters)."""

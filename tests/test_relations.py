@@ -509,6 +509,16 @@ def test_makers_named_after_the_product(
     assert {r.object.text for r in by_predicate(doc, "manufacturer") if r.object} == makers
 
 
+def test_maker_before_a_place_and_a_model_number_before_its_class() -> None:
+    doc = make_doc(
+        "星谱（以下简称“星谱”）在京发布新一代大模型GLM-9。",
+        [("星谱", "ORG"), ("星谱", "ORG"), ("京", "PLACE"), ("GLM-9", "PRODUCT")],
+    )
+    assert ("GLM-9", "manufacturer", "星谱") in triples(doc)
+    doc = make_doc("星为在上海的客户发布了新品。", [("星为", "ORG"), ("上海", "PLACE")])
+    assert by_predicate(doc, "manufacturer") == []
+
+
 def test_manufacturer_location_places_projects() -> None:
     doc = make_doc(
         "蓝箭航天研制的朱雀三号完成试车。", [("蓝箭航天", "ORG"), ("朱雀三号", "PRODUCT")]
@@ -946,6 +956,14 @@ def test_reported_speech(text: str, said: str) -> None:
         "rule:quote/reported",
     )
     assert text[quote.start : quote.end] == quote.text
+
+
+def test_reported_speech_after_adverbs() -> None:
+    doc = make_doc(
+        "星度创始人李星宏此前曾表示，文心用户数已突破3亿。",
+        [("星度", "ORG"), ("李星宏", "PERSON")],
+    )
+    assert [(q.speaker.text, q.text) for q in doc._.quotes] == [("李星宏", "文心用户数已突破3亿")]
 
 
 def test_reported_speech_pronoun_and_limits() -> None:

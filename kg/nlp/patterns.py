@@ -246,12 +246,22 @@ def numbered_names(text: str) -> list[Candidate]:
     return found
 
 
+#: After a Latin model name: its product class (Mate70手机, Mate70系列手机); not 疫苗, whose
+#: Latin name is the disease's (COVID-19疫苗).
+_CLASS_AFTER_MODEL = re.compile(r"\s?(?:系列)?(" + CLASS_NOUN_RE.pattern + ")")
+
+
 def ascii_models(text: str) -> list[Candidate]:
-    """A Latin model name with a digit right after a product class noun: 具身大模型GO-1, 芯片H20."""
+    """A Latin model name with a digit right after a product class noun (具身大模型GO-1, 芯片H20)
+    or right before one (Mate70手机, Mate70系列手机)."""
     found: list[Candidate] = []
     for match in _ASCII_MODEL.finditer(text):
-        noun = CLASS_NOUN_BEFORE.search(text, max(0, match.start() - 6), match.start())
-        if noun and CLASS_NOUNS[noun.group()] == "PRODUCT":
+        before = CLASS_NOUN_BEFORE.search(text, max(0, match.start() - 6), match.start())
+        after = _CLASS_AFTER_MODEL.match(text, match.end())
+        classes = [before.group()] if before is not None else []
+        if after is not None and after.group(1) != "疫苗":
+            classes.append(after.group(1))
+        if any(CLASS_NOUNS[c] == "PRODUCT" for c in classes):
             found.append(
                 Candidate(match.start(), match.end(), "PRODUCT", P_NUMBERED, "ascii_model")
             )

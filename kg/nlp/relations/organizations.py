@@ -64,7 +64,7 @@ _LOC_CUE = re.compile(
     r"落户于?|设在|设于|(?:创立|创建|诞生|成立)(?:于|在))(?:[^，。；、“”\s]{0,8}的)?\s*$"
 )
 _MADE = re.compile(
-    r"^[^，。；“”]{0,8}?(?:自主|独立|联合|首次|正式|成功|全新)?(?:研制|研发|推出|发布|打造|生产|制造|"
+    r"^[”’」]?[）)]?[^，。；“”]{0,8}?(?:自主|独立|联合|首次|正式|成功|全新)?(?:研制|研发|推出|发布|打造|生产|制造|"
     r"设计|开发|量产|带来)(?:的|了|出)?[^，。；]{0,16}?[“‘「]?$"
 )
 
@@ -337,6 +337,16 @@ def extract_manufacturers(ctx: Context) -> list[Relation]:
             if product.label != "PRODUCT":
                 continue
             prev = mentions[i - 1] if i > 0 else None
+            j = i - 1
+            while j > 0 and mentions[j].label == "PLACE":
+                j -= 1  # 智谱在京发布…: where it was done stands between the maker and the product
+            if (
+                prev is not None
+                and j < i - 1
+                and mentions[j].label == "ORG"
+                and re.search(r"[在于]$", ctx.between(mentions[j], mentions[j + 1]))
+            ):
+                prev = mentions[j]
             gap = ctx.between(prev, product) if prev is not None else ""
             team = _TEAM.match(gap) if prev is not None and prev.label == "PERSON" else None
             if (
