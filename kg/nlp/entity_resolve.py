@@ -886,7 +886,9 @@ _TEAM_AFTER = re.compile(
 #: 金融年会上住房和城乡建设部政策研究中心副主任…).
 _LEAD_IN = re.compile(r"^[^，。；“”]{0,16}?(?:综合报道|报道|会上|会议上|论坛上|典礼上|仪式上)")
 #: A speech verb run into the end of a person's name (no given name ends so).
-_SPEECH_TAIL = re.compile(r"(?:强调|表示|指出|认为|介绍|透露|坦言)$")
+_SPEECH_TAIL = re.compile(
+    "(?:" + "|".join(v for v in _SPEECH_VERBS.split("|") if len(v) == 2) + ")$"
+)
 #: A day of the week run into a person's name (王兆星周四称), or standing for one (周三表示).
 _WEEKDAY = re.compile(r"(?:周|星期|礼拜)[一二三四五六日天]$")
 #: Whitespace between two Han characters: no Chinese name has it, so a span across it is two.

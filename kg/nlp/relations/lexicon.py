@@ -188,6 +188,10 @@ _ONE_TITLE_RE = re.compile(_ONE_TITLE)
 #: Words before a title that say when, not what (时任董事长 → 董事长).
 _TENSE_PREFIX = re.compile(r"^(?:的|时任|现任|原任|原|前任|前|新任|首任|曾任|现为|时为)+")
 
+#: A generic description written before an organisation's name (上市公司广东南洋电缆…, 1993年，
+#: 国有企业星恒集团成立).
+ORG_CATEGORY = "国有企业|民营企业|私营企业|合资企业|外资企业|国企|央企|上市公司"
+
 #: A sub-unit between an organisation and a title: 企业管理和核查科, 销售与服务, VLBI测轨分系统.
 _UNIT = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9·&\-（）()、 ]{0,16}$")
 #: Words that show the stretch is a clause, not a sub-unit name.

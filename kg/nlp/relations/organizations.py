@@ -52,6 +52,7 @@ from kg.nlp.relations.base import (
 )
 from kg.nlp.relations.dates import find_dates
 from kg.nlp.relations.lexicon import (
+    ORG_CATEGORY,
     PARENT_CUES,
     ends_with_subunit_head,
     split_parent,
@@ -94,9 +95,7 @@ _LATER_FOUNDED = re.compile(
     r"^[，,]?[^。；“”年]{0,20}?(?:参与|共同|联合|合并|一手)?(?:创办|创立|创建|成立|组建)(?:了|的)?(?=.)"
 )
 #: DATE，(国有企业)ORG 成立: what may stand between the date and the ORG.
-_DATE_THEN_ORG = re.compile(
-    r"^[，,]?\s*(?:国有企业|民营企业|私营企业|合资企业|外资企业|国企|央企|上市公司)?[“\"]?"
-)
+_DATE_THEN_ORG = re.compile(rf"^[，,]?\s*(?:{ORG_CATEGORY})?[“\"]?")
 _ORG_FOUNDED = re.compile(
     r"^[”\"]?(?:[（(][^（()）]{0,30}[)）])?(?:也|亦|相继|先后|同时|分别|均)?(?:在[^，。；“”]{1,12}?)?"
     r"(?:正式|宣告|挂牌|注册)*(?:成立|创立|组建)(?!\d|[一二三四五六七八九十]+周年)"

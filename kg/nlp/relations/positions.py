@@ -49,6 +49,7 @@ from kg.nlp.relations.base import (
     relation,
 )
 from kg.nlp.relations.lexicon import (
+    ORG_CATEGORY,
     TITLE_PATTERN,
     is_title,
     split_parent,
@@ -69,7 +70,7 @@ _FOUNDER_TITLES = {
 }
 _ADVERBS = r"(?:现|曾|曾经|目前|后|同时|并|已|将|先后|还|也|又|一直|长期|自?[^，。；“”]{1,12}?起)"
 #: A generic description before an organisation's name: 上市公司广东南洋电缆集团股份有限公司.
-_ORG_DESCRIPTOR = r"(?:上市公司|国有企业|民营企业|私营企业|合资企业|外资企业|国企|央企)?"
+_ORG_DESCRIPTOR = f"(?:{ORG_CATEGORY})?"
 #: Verbs that put a person into a post named next (担任 ORG 董事长, 身兼 …).
 _TAKES_POST = (
     r"(?:担任|出任|兼任|升任|就任|接任|调任|转任|改任|继任|留任|任职于|当选为|当选|作为|身兼|"
