@@ -573,6 +573,8 @@ def test_company_names_ending_in_a_legal_form(nlp: Language, text: str, expected
     [
         "公司",
         "我们公司",
+        "联合实验室",
+        "国家重点实验室",
         "该集团",
         "分公司",
         "合资公司",
@@ -670,6 +672,8 @@ def test_a_department_is_part_of_the_org_name(
         ),
         ("星火科技公司与海河电子签约。", [("星火科技公司与海河电子", "ORG")],
          [("星火科技公司", "ORG"), ("海河电子", "ORG")]),
+        ("星华大学与星讯公司共同成立了实验室。", [("星华大学与星讯公司", "ORG")],
+         [("星华大学", "ORG"), ("星讯公司", "ORG")]),
         # the rest is no name: only the company stays
         ("星火科技公司与该公司签约。", [("星火科技公司与该公司", "ORG")],
          [("星火科技公司", "ORG")]),
