@@ -519,6 +519,19 @@ def test_maker_before_a_place_and_a_model_number_before_its_class() -> None:
     assert by_predicate(doc, "manufacturer") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "ents", "expected"),
+    [
+        ("星肥是星徽省省会，也是科学中心。", [("星肥", "PLACE"), ("星徽省", "PLACE")], True),
+        ("阿星贾是尼星利亚的首都城市。", [("阿星贾", "PLACE"), ("尼星利亚", "PLACE")], True),
+        ("星海是星国的首都圈经济中心。", [("星海", "PLACE"), ("星国", "PLACE")], False),
+    ],
+)
+def test_a_capital_named_first(text: str, ents: list[tuple[str, str]], expected: bool) -> None:
+    found = (ents[0][0], "containedInPlace", ents[1][0]) in triples(make_doc(text, ents))
+    assert found is expected
+
+
 def test_manufacturer_location_places_projects() -> None:
     doc = make_doc(
         "蓝箭航天研制的朱雀三号完成试车。", [("蓝箭航天", "ORG"), ("朱雀三号", "PRODUCT")]
@@ -799,6 +812,11 @@ def test_dates() -> None:
         ("北京天文馆又称“天象厅”，游客众多。", "北京天文馆", "天象厅"),
         ("国际原子能机构（IAEA）发布报告。", "国际原子能机构", "IAEA"),
         ("联合国教科文组织（英文名：UNESCO）发布报告。", "联合国教科文组织", "UNESCO"),
+        (
+            "星为技术有限公司英文名称为Starwei Technologies Co., Ltd.，总部设在深圳。",
+            "星为技术有限公司",
+            "Starwei Technologies Co., Ltd.",
+        ),
         ("怀俄明大学（University of Wyoming，简称UW）招生。", "怀俄明大学", "UW"),
         (
             "怀俄明大学（University of Wyoming，简称UW）招生。",

@@ -57,6 +57,8 @@ _CUES: tuple[tuple[re.Pattern[str], str, float], ...] = (
 )
 _QUOTED = re.compile(r"^[“\"「『‘（(]([^”\"」』’）)]{1,30})[”\"」』’）)]")
 _LATIN = re.compile(r"^[A-Za-z][A-Za-z0-9 .&'\-]{0,60}$")
+#: A company's legal form after a comma, part of its Latin name (Co., Ltd. / Inc.).
+_LATIN_LEGAL_TAIL = re.compile(r",\s*(?:Ltd|Inc|LLC|Limited|Corp|Co|PLC|AG|GmbH|S\.A)\b\.?")
 #: A person's Latin name: capitalised words (Rupert Murdoch, Jean-Paul Sartre).
 _LATIN_PERSON = re.compile(r"^[A-Z][a-z'\-]+(?:[ .\-]+[A-Z][A-Za-z'\-]*+)+\.?$")
 _NOT_NAMES = frozenset({"blog", "weibo", "pdf", "ppt", "app", "vip", "ok", "tv", "id", "ip", "gif"})
@@ -108,11 +110,14 @@ def _aliases_after(text: str, pos: int, in_bracket: bool) -> list[tuple[str, int
                 if not in_bracket and text[end] in "的是和为" and end > pos:
                     break
                 end += 1
+            legal = _LATIN_LEGAL_TAIL.match(text, end)
+            if legal is not None and text[pos : pos + 1].isascii():
+                end = legal.end()  # Huawei Technologies Co., Ltd.: the comma is in the name
             value = text[pos:end].strip()
-            if not value or end - pos >= 40:
+            if not value or end - pos >= 48:
                 break
             if value[0].isascii() and value[0].isalpha():
-                latin = re.match(r"[A-Za-z0-9 .&'\-]+", value)
+                latin = re.match(r"[A-Za-z0-9 .,&'\-]+", value)  # a comma only before Ltd.
                 value = latin.group().strip() if latin else value
             out.append((value, pos))
             pos = end

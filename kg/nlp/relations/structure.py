@@ -2,7 +2,8 @@
 
 Rules (extractor names after ``rule:``):
 
-- ``place/capital`` (0.95): PLACE + 首都/省会/首府 + PLACE (尼日利亚首都阿布贾).
+- ``place/capital`` (0.95): PLACE + 首都/省会/首府 + PLACE (尼日利亚首都阿布贾);
+  ``place/is-capital`` (0.9): PLACE 是 PLACE(的)省会 (合肥是安徽省省会).
 - ``place/adjacent`` (0.8): two places written together, the first a country, province, large
   city or a name ending in 国/省/市/州/县/区 (阿联酋阿布扎比); not streets (新闸路石门路), and
   never a country, an ocean, a strait or a long river inside it (北京中华人民共和国主席,
@@ -25,6 +26,9 @@ from kg.nlp.relations.base import Context, relation
 from kg.nlp.relations.place_names import is_larger_place
 
 _CAPITAL = re.compile(r"^(?:的)?(?:首都|省会|首府|首府城市)$")
+#: PLACE 是 PLACE 的首都 / 省会: the capital named first (合肥是安徽省省会).
+_IS_CAPITAL = re.compile(r"^(?:是|为|作为)$")
+_CAPITAL_AFTER = re.compile(r"^(?:的)?(?:首都|省会|首府)(?:城市)?(?=$|[，,。；;、）)])")
 _ADMIN = re.compile(
     r"^(?P<a>.{2,}?(?:省|自治区|特别行政区))(?P<b>.{1,}?(?:市|自治州|州|盟|地区))"
     r"(?P<c>.{1,}?(?:区|县|市|旗))?$"
@@ -43,6 +47,10 @@ def extract_places(ctx: Context) -> list[Relation]:
             if _CAPITAL.match(gap):
                 out.append(
                     relation(place, "containedInPlace", prev, sentence, "place/capital", 0.95)
+                )
+            elif _IS_CAPITAL.match(gap) and _CAPITAL_AFTER.match(ctx.text[place.end : sentence[1]]):
+                out.append(
+                    relation(prev, "containedInPlace", place, sentence, "place/is-capital", 0.9)
                 )
             elif (
                 gap == ""
