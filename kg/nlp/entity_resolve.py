@@ -656,9 +656,6 @@ _NOT_CUED_NAME = re.compile(
 )
 
 
-_PLACE_NAME_END = re.compile(r"(?:省|市|县|区|镇|乡|村|州|国|岛)$")
-
-
 def founded_names(text: str, candidates: Sequence[Candidate]) -> list[Candidate]:
     """Organisations named by a founding date that no candidate covers: 菜鸟物流成立于2013年
     (the name from the clause break or function word before the verb), 成立于1935年的TDK，
@@ -680,7 +677,7 @@ def founded_names(text: str, candidates: Sequence[Candidate]) -> list[Candidate]
         ):
             # a model PLACE fragment inside (金/PLACE in 金途教育成立于2008年) gives way, unless
             # the name is a place's (浦东新区成立于1993年)
-            absorbs = _PLACE_NAME_END.search(name) is None
+            absorbs = _PLACE_END.search(name) is None and not name.endswith("岛")
             found.append(Candidate(start, end, "ORG", P_SUFFIX, rule, absorbs_places=absorbs))
 
     for match in _FOUNDED_AFTER_NAME.finditer(text):

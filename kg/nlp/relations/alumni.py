@@ -137,16 +137,12 @@ def _person_after_alumnus(ctx: Context, later: list[Mention], at: int) -> Mentio
         if m.start < at:
             continue
         gap = ctx.text[at : m.start]
+        if (gap and not gap.startswith("、")) or any(ch in "。；;！？!?“”" for ch in gap):
+            return None
         if m.label == "PERSON":
-            if gap == "":
-                return m  # 清华大学校友张三
-            if ctx.text.startswith("的", m.end):
+            if gap and (len(gap) > 24 or ctx.text.startswith("的", m.end)):
                 return None  # 校友、…张三的妻子: the one described is not named
-            return m if gap[0] == "、" and len(gap) <= 24 else None
-        if not gap.startswith("、") and gap != "":
-            return None
-        if any(ch in "。；;！？!?“”" for ch in gap):
-            return None
+            return m  # 清华大学校友张三, 校友、小鹏汽车董事长何小鹏
     return None
 
 

@@ -228,6 +228,11 @@ def is_title(text: str) -> bool:
     return _TITLE_FULL.fullmatch(text) is not None and text not in _WEAK_TITLES
 
 
+def _brackets_closed(text: str) -> bool:
+    """As many closing brackets as opening ones (full- or half-width)."""
+    return text.count("（") + text.count("(") == text.count("）") + text.count(")")
+
+
 def title_of_gap(
     gap: str, extra_title: str | None = None, *, weak: bool = False
 ) -> TitleMatch | None:
@@ -255,7 +260,7 @@ def title_of_gap(
         not _UNIT.match(unit)
         or _CLAUSE_WORDS.search(unit)
         or unit.endswith("的")
-        or unit.count("（") + unit.count("(") != unit.count("）") + unit.count(")")
+        or not _brackets_closed(unit)
     ):
         return None
     return TitleMatch(body, core, lead + cut, bool(unit))
@@ -365,9 +370,7 @@ def split_parent(name: str) -> tuple[str, int] | None:
     """
     for cut in range(len(name) - 2, 2, -1):
         parent = name[:cut]
-        if not ends_with_org_head(parent) or parent.count("（") + parent.count("(") != (
-            parent.count("）") + parent.count(")")
-        ):
+        if not ends_with_org_head(parent) or not _brackets_closed(parent):
             continue  # not inside a bracket (上海微电子装备（集团）股份有限公司)
         rest = name[cut:]
         cue = re.match(r"(?:所属|下属|附属|直属|旗下)的?", rest)

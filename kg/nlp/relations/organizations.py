@@ -44,7 +44,6 @@ import re
 from kg.nlp.records import Mention, Relation
 from kg.nlp.relations.base import (
     CLAUSE_END,
-    JOIN,
     Context,
     alone_in_brackets,
     opens_sentence,
@@ -378,11 +377,7 @@ def extract_manufacturers(ctx: Context) -> list[Relation]:
             nxt = mentions[i + 1] if i + 1 < len(mentions) else None
             if nxt is not None and nxt.label == "ORG" and _MADE_BY.match(ctx.between(product, nxt)):
                 # 由 ORG(与 ORG、ORG)(合作)研制: every organisation of the list made it
-                makers = [nxt]
-                for m in mentions[i + 2 :]:
-                    if m.label != "ORG" or not JOIN.match(ctx.between(makers[-1], m)):
-                        break
-                    makers.append(m)
+                makers = _org_list(ctx, nxt)
                 if _MADE_BY_VERB.match(ctx.text[makers[-1].end : sentence[1]]):
                     out += [
                         relation(

@@ -351,12 +351,12 @@ def _topic_appointed(
 ) -> tuple[Mention, str] | None:
     """山东泉林纸业有限责任公司正式挂牌成立，李洪法同志任董事长兼总经理: a person opening a
     later clause takes a bare title (no organisation after it) at the ORG opening the sentence,
-    no other organisation or person named between."""
+    no other organisation named between (other people may be: …，张三任董事长，李四任总经理)."""
     org, person = mentions[0], mentions[i]
     if i == 0 or org.label != "ORG" or not opens_sentence(ctx, org, sentence):
         return None
     if any(m.label in ("ORG", "PROJECT") for m in mentions[1:i]):
-        return None  # (persons may: …，张三任董事长，李四任总经理)
+        return None
     if not re.search(r"[，,；;]\s*$", ctx.text[org.end : person.start]):
         return None
     post = _BARE_POST.match(ctx.text[person.end : sentence[1]])
@@ -481,7 +481,7 @@ def _title_tail(
     etc = re.search(r"等[^，。；]{0,4}?职", tail)  # …董事长等职务上的便利, 等数个职务
     if etc is not None:
         tail = tail[: etc.start()]
-    for suffix in ("一职", "职务", "职位", "等职", "等职务"):
+    for suffix in ("一职", "职务", "职位"):  # (等职, 等职务: cut with 等 above)
         if tail.endswith(suffix):
             tail = tail[: -len(suffix)]
     match = title_of_gap(_clean_gap(tail), weak=True)  # after an ORG, 委员 is a post
